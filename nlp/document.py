@@ -1,0 +1,180 @@
+"""The document model that flows through the pipeline.
+
+Offsets contract: every ``start``/``end`` in a :class:`Document` (sections, paragraphs,
+sentences, table cells, facts) is a Python string index into ``Document.text``, the
+*normalised* text, so ``doc.text[start:end]`` is always the thing described.
+``Document.source_offset(i)`` maps a normalised offset back to ``Document.source_text``
+(the text as read from the file, before chrome removal and normalisation).
+"""
+from __future__ import annotations
+
+import hashlib
+from array import array
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    labels: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Section:
+    id: str
+    level: int
+    marker: str
+    title: str
+    start: int
+    end: int
+    parent: str | None = None
+
+
+@dataclass
+class Paragraph:
+    id: str
+    section: str | None
+    text: str
+    start: int
+    end: int
+    sentences: list[Sentence] = field(default_factory=list)
+    heading: str | None = None  # an inline heading that opens the paragraph, e.g. "(一)主动公开情况。"
+    labels: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    tokens: list[str] | None = None
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    id: str
+    kind: str  # table2 | table3 | table4 | legacy_stats | unknown
+    start: int
+    end: int
+    rows: list[list[Cell]] = field(default_factory=list)
+    section: str | None = None
+
+    def grid(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+@dataclass
+class Meta:
+    title: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    era: str | None = None  # legacy | 2019 | 2021
+    published: str | None = None  # ISO date
+
+
+@dataclass
+class Document:
+    text: str
+    source: str = "<text>"
+    source_text: str = ""
+    offset_map: array = field(default_factory=lambda: array("i"), repr=False)
+    meta: Meta = field(default_factory=Meta)
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Lines found by the reader, each (start, end, kind) with kind "text" or "table:<n>",
+    # used by the structure parser; not serialised.
+    lines: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
+    # Grids that arrived as real tables (HTML, DOCX, PDF): index -> rows of cells.
+    source_tables: list[list[list[Cell]]] = field(default_factory=list, repr=False)
+
+    @property
+    def doc_id(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    def source_offset(self, offset: int) -> int:
+        """Map an offset in ``text`` to the matching offset in ``source_text``."""
+        if not self.offset_map:
+            return offset
+        if offset >= len(self.offset_map):
+            return len(self.source_text)
+        return self.offset_map[offset]
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        starts = [p.start for p in self.paragraphs]
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and self.paragraphs[i].start <= offset < self.paragraphs[i].end:
+            return self.paragraphs[i]
+        return None
+
+    def section_path(self, section_id: str | None) -> list[str]:
+        by_id = {s.id: s for s in self.sections}
+        path = []
+        while section_id and section_id in by_id:
+            s = by_id[section_id]
+            path.append(s.marker + s.title)
+            section_id = s.parent
+        return path[::-1]
+
+    def to_dict(self, with_tokens: bool = False) -> dict[str, Any]:
+        paragraphs = []
+        for p in self.paragraphs:
+            d = asdict(p)
+            if not with_tokens or p.tokens is None:
+                d.pop("tokens")
+            paragraphs.append(d)
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "meta": asdict(self.meta),
+            "text": self.text,
+            "sections": [asdict(s) for s in self.sections],
+            "paragraphs": paragraphs,
+            "tables": [
+                {
+                    "id": t.id,
+                    "kind": t.kind,
+                    "section": t.section,
+                    "start": t.start,
+                    "end": t.end,
+                    "rows": t.grid(),
+                    "offsets": [[[c.start, c.end] for c in row] for row in t.rows],
+                }
+                for t in self.tables
+            ],
+            "facts": self.facts,
+            "checks": self.checks,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Document":
+        doc = cls(text=d["text"], source=d.get("source", "<text>"))
+        doc.meta = Meta(**d.get("meta", {}))
+        doc.sections = [Section(**s) for s in d.get("sections", [])]
+        for p in d.get("paragraphs", []):
+            p = dict(p)
+            p["sentences"] = [Sentence(**s) for s in p.get("sentences", [])]
+            doc.paragraphs.append(Paragraph(**p))
+        for t in d.get("tables", []):
+            rows = [
+                [Cell(text, s, e) for text, (s, e) in zip(row, offs)]
+                for row, offs in zip(t["rows"], t["offsets"])
+            ]
+            doc.tables.append(Table(t["id"], t["kind"], t["start"], t["end"], rows, t.get("section")))
+        doc.facts = list(d.get("facts", []))
+        doc.checks = list(d.get("checks", []))
+        doc.warnings = list(d.get("warnings", []))
+        return doc
