@@ -67,8 +67,9 @@ class ProseExtractor:
             post = text[q.end:next_start]
             post = post[: self.clause_break.search(post).start()] if self.clause_break.search(post) else post
             sentence = text[s0:q.start]
-            subject = self._subject(post if clause.rstrip().endswith(self.post_after) else clause) \
-                or self._subject(post)
+            subject = self._subject(clause)
+            if clause.rstrip().endswith(self.post_after) and self._subject(post) or not subject:
+                subject = self._subject(post) or subject
             field = self._field(q, clause, post, sentence, opening, era)
             facts.append({
                 "field": field, "label": self.schema.label(field) if field else None, "subject": subject,
@@ -80,8 +81,8 @@ class ProseExtractor:
 
     # -- subject and field ------------------------------------------------------------------
     def _subject(self, clause: str) -> str:
-        s = self.strip_leading.sub("", clause.strip())
-        return self.strip_trailing.sub("", s).strip()
+        s = self.strip_leading.sub("", clause.strip().strip("()"))
+        return self.strip_trailing.sub("", s).strip("() ")
 
     def _field(self, q: Quantity, clause: str, post: str, sentence: str, opening: str,
                era: str | None) -> str | None:
