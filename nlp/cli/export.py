@@ -6,6 +6,7 @@ from typing import Optional
 import typer
 
 from . import app, fail
+from ..errors import GovReportError
 
 
 @app.command()
@@ -21,13 +22,16 @@ def export(
 
     if fmt not in (None, "hf", "store"):
         fail(f"unknown --format {fmt!r} (use 'hf', or leave it out)")
-    source = open_store(src, mode="r")
     try:
-        if fmt == "hf":
-            counts = export_hf(source, dst)
-        else:
-            with open_store(dst) as target:
-                counts = copy_store(source, target)
-    finally:
-        source.close()
+        source = open_store(src, mode="r")
+        try:
+            if fmt == "hf":
+                counts = export_hf(source, dst)
+            else:
+                with open_store(dst) as target:
+                    counts = copy_store(source, target)
+        finally:
+            source.close()
+    except GovReportError as e:
+        fail(str(e))
     typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f" -> {dst}", err=True)

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import app, fail
+from ..errors import GovReportError
 
 MAX_LISTED_FAILURES = 20
 
@@ -40,12 +41,15 @@ def tag(
     from ..store import open_store
 
     config, factory = split_pipeline_option(pipeline)
-    store = open_store(output, batch_size=batch_size)
     try:
-        summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
-                             progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
-    finally:
-        store.close()
+        store = open_store(output, batch_size=batch_size)
+        try:
+            summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
+                                 progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
+        finally:
+            store.close()
+    except GovReportError as e:  # bad output, pipeline config or store: one line, no traceback
+        fail(str(e))
     print_summary(summary, output)
     if summary.inputs == 0:
         fail("no input found")
