@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Turn Chinese government information-disclosure annual reports into data."""
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print one clear error line and exit non-zero."""
     typer.echo(f"error: {message}", err=True)
