@@ -39,6 +39,14 @@ def test_tag_into_each_store_and_rerun(tmp_path, suffix):
     assert open_store(out, mode="r").count("documents") == 6
 
 
+def test_stdout_output_is_json_lines(tmp_path):
+    write_reports(tmp_path / "in", 3)
+    res = runner.invoke(app, ["tag", str(tmp_path / "in"), "--pipeline", FACTORY, "-j", "1"])
+    assert res.exit_code == 0
+    records = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(records) == 3 and all(len(r["facts"]) == 3 for r in records)
+
+
 def test_exit_codes(tmp_path):
     nothing = tag(tmp_path / "missing-dir", "-o", tmp_path / "o.sqlite")
     assert nothing.exit_code == 1 and "no such file or directory" in nothing.output

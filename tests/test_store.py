@@ -170,8 +170,10 @@ def test_store_kind_by_suffix_or_url(tmp_path):
 def test_bad_store_paths_are_clear_errors(tmp_path):
     with pytest.raises(StoreError, match="no such SQLite store"):
         open_store(tmp_path / "missing.sqlite", mode="r")
-    with pytest.raises(StoreError, match="no such directory"):
-        open_store(tmp_path / "nodir" / "x.sqlite")
+    open_store(tmp_path / "new" / "dir" / "x.sqlite").close()  # folders are created
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="cannot create directory"):
+        open_store(tmp_path / "file" / "x.jsonl")
     (tmp_path / "busy.csv").mkdir()
     (tmp_path / "busy.csv" / "notes.txt").write_text("mine")
     with pytest.raises(StoreError, match="not a govreport csv store"):

@@ -27,8 +27,9 @@ def split_pipeline_option(value: str | None) -> tuple[str | None, str]:
 def tag(
     inputs: List[str] = typer.Argument(..., help="Report files, folders (recursive), globs, JSON Lines "
                                        "files of {id, text}, or datasets saved with save_to_disk."),
-    output: str = typer.Option(..., "-o", "--output", help="Store: .sqlite (default for no suffix), "
-                               ".jsonl, .parquet (directory), .csv (directory) or postgresql://..."),
+    output: str = typer.Option("-", "-o", "--output", help="Store: .sqlite (default for no suffix), "
+                               ".jsonl, .parquet (directory), .csv (directory), postgresql://..., "
+                               "or - for JSON Lines on stdout (the default; not resumable)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
     pipeline: Optional[str] = typer.Option(None, "--pipeline", help="Pipeline config file (a copy of "
                                            "configs/pipeline.yaml) or module:callable returning a Pipeline."),

@@ -5,6 +5,7 @@
     store = open_store("reports.jsonl")         # one record per line (+ .sources/.failures/.runs.jsonl)
     store = open_store("reports.parquet")       # a directory: one sub-directory of parts per table
     store = open_store("reports.csv")           # a directory: one CSV file per table
+    store = open_store("-")                     # JSON Lines on standard output (no resuming)
 
 SQL and table-file stores share one relational schema (:mod:`nlp.store.schema`): documents,
 paragraphs, facts, checks, sources, runs, failures, and the SQL view ``fact_values``.
@@ -18,9 +19,10 @@ from .csvdir import CsvStore
 from .jsonl import JsonlStore
 from .parquet import ParquetStore
 from .sql import SqlStore
+from .stdout import StdoutStore
 
 __all__ = ["open_store", "store_kind", "Store", "StoreError", "SqlStore", "JsonlStore",
-           "ParquetStore", "CsvStore"]
+           "ParquetStore", "CsvStore", "StdoutStore"]
 
 _BY_SUFFIX = {".jsonl": JsonlStore, ".parquet": ParquetStore, ".csv": CsvStore,
               ".sqlite": SqlStore, ".sqlite3": SqlStore, ".db": SqlStore, "": SqlStore}
@@ -29,6 +31,8 @@ _SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite://"
 
 def store_kind(url: str) -> type[Store]:
     """The store class for an output path or URL."""
+    if url == "-":
+        return StdoutStore
     if url.startswith(_SCHEMES):
         return SqlStore
     suffix = Path(url).suffix.lower()

@@ -7,6 +7,16 @@ from pathlib import Path
 from typing import Any
 
 
+def make_parent(path: Path) -> None:
+    """Create the folders an output path needs; a clear StoreError if that is impossible."""
+    from .base import StoreError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{path.parent}: cannot create directory ({e.strerror or e})") from None
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

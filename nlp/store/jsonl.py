@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .base import Batch, Store, StoreError
-from .files import append_durably, truncate_torn_line
+from .files import append_durably, make_parent, truncate_torn_line
 
 _DOC_ID = re.compile(r'"doc_id":\s*"([^"]+)"')
 
@@ -27,8 +27,7 @@ class JsonlStore(Store):
         if mode == "r" and not self.path.is_file():
             raise StoreError(f"{self.path}: no such JSON Lines store")
         if mode == "a":
-            if not self.path.parent.is_dir():
-                raise StoreError(f"{self.path.parent}: no such directory")
+            make_parent(self.path)
             for p in (self.path, *self.side.values()):
                 truncate_torn_line(p)
             self.path.touch()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from . import schema
 from .base import Batch, Store, StoreError
+from .files import make_parent
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,8 @@ class SqlStore(Store):
             db = Path(sa_url.database or "")
             if mode == "r" and not db.is_file():
                 raise StoreError(f"{db}: no such SQLite store")
-            if mode == "a" and not db.parent.is_dir():
-                raise StoreError(f"{db.parent}: no such directory")
+            if mode == "a":
+                make_parent(db)
         try:
             self.engine: Engine = create_engine(sa_url, json_serializer=_dumps, future=True)
         except (ImportError, SQLAlchemyError) as e:

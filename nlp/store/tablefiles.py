@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from . import schema
 from .base import Batch, Store, StoreError
-from .files import atomic_write_json
+from .files import atomic_write_json, make_parent
 
 
 class TableFileStore(Store):
@@ -34,8 +34,7 @@ class TableFileStore(Store):
         elif self.dir.exists() and (not self.dir.is_dir() or any(self.dir.iterdir())):
             raise StoreError(f"{self.dir}: exists and is not a govreport {self.kind} store")
         else:
-            if not self.dir.parent.is_dir():
-                raise StoreError(f"{self.dir.parent}: no such directory")
+            make_parent(self.dir)
             self.dir.mkdir(exist_ok=True)
             self.state = self._initial_state()
             atomic_write_json(self.commit_path, self.state)
