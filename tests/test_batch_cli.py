@@ -138,3 +138,17 @@ def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
         con = sqlite3.connect(out)
         assert con.execute("SELECT count(*), count(DISTINCT doc_id || '/' || seq) FROM facts").fetchone() == (900, 900)
         assert con.execute("SELECT count(*) FROM sources").fetchone() == (N_DOCS,)
+
+
+def test_export_to_datasets_with_empty_tables(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    from tests.test_store import make_record
+
+    with open_store(tmp_path / "a.jsonl") as store:
+        store.write(make_record(1, facts=[], checks=[]))
+    res = runner.invoke(app, ["export", str(tmp_path / "a.jsonl"), str(tmp_path / "hf"), "--format", "hf"])
+    assert res.exit_code == 0, res.output
+    ds = datasets.load_from_disk(str(tmp_path / "hf"))
+    assert {k: len(v) for k, v in ds.items()} == {"documents": 1, "paragraphs": 1, "facts": 0, "checks": 0}
+    again = runner.invoke(app, ["export", str(tmp_path / "a.jsonl"), str(tmp_path / "hf"), "--format", "hf"])
+    assert again.exit_code == 1 and "already exists" in again.output

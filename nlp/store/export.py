@@ -44,16 +44,28 @@ def _rows(url: str, table: str) -> Iterator[dict[str, Any]]:
 def export_hf(src: Store, path: str | Path) -> dict[str, int]:
     """Save the store as a ``datasets.DatasetDict`` with one split per table (documents,
     paragraphs, facts, checks); JSON columns are JSON text. Load it with ``load_from_disk``."""
+    import datasets
     from datasets import Dataset, DatasetDict
 
     path = Path(path)
     if path.is_file() or (path.is_dir() and any(path.iterdir())):
         raise StoreError(f"{path}: already exists")
-    with tempfile.TemporaryDirectory(prefix="govreport-hf-") as cache:
-        splits = {
-            table: Dataset.from_generator(_rows, features=_hf_features(table), cache_dir=cache,
-                                          gen_kwargs={"url": src.url, "table": table})
-            for table in schema.RECORD_TABLES
-        }
-        DatasetDict(splits).save_to_disk(str(path))
-        return {table: len(ds) for table, ds in splits.items()}
+    was_enabled = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        with tempfile.TemporaryDirectory(prefix="govreport-hf-") as cache:
+            splits = {}
+            for table in schema.RECORD_TABLES:
+                features = _hf_features(table)
+                if src.count(table) == 0:  # from_generator cannot make an empty split
+                    splits[table] = Dataset.from_dict({c: [] for c in features}, features=features)
+                else:
+                    splits[table] = Dataset.from_generator(_rows, features=features, cache_dir=cache,
+                                                           gen_kwargs={"url": src.url, "table": table})
+            DatasetDict(splits).save_to_disk(str(path), num_shards={t: 1 for t, ds in splits.items() if len(ds) == 0} or None)
+            return {table: len(ds) for table, ds in splits.items()}
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{path}: cannot write the dataset ({e})") from None
+    finally:
+        if was_enabled:
+            datasets.enable_progress_bars()
