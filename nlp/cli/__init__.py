@@ -33,6 +33,7 @@ def fail(message: str, code: int = 1) -> None:
 # Subcommands register themselves on import (one module each).
 from . import tag  # noqa: E402,F401
 from . import facts  # noqa: E402,F401
+from . import export  # noqa: E402,F401
 
 
 def main() -> None:
