@@ -11,7 +11,7 @@ import json
 from typing import Any, Iterable
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Float, Index, Integer, MetaData, String, Table, Text,
+    JSON, Boolean, Column, Index, Numeric, Integer, MetaData, String, Table, Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -61,7 +61,7 @@ facts = Table(
     Column("doc_id", String(32), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("field", String(128)),
-    Column("value", Float),
+    Column("value", Numeric(asdecimal=False)),
     Column("unit", String(32)),
     Column("qualifier", String(32)),
     Column("label", Text),
@@ -82,8 +82,8 @@ checks = Table(
     Column("seq", Integer, primary_key=True),
     Column("name", String(128)),
     Column("ok", Boolean),
-    Column("left_value", Float),
-    Column("right_value", Float),
+    Column("left_value", Numeric(asdecimal=False)),
+    Column("right_value", Numeric(asdecimal=False)),
     Column("fields", Json),
     Column("detail", Text),
     Column("extra", Json),
@@ -262,7 +262,7 @@ def python_type(column: Column) -> type:
         return bool
     if isinstance(t, Integer):
         return int
-    if isinstance(t, Float):
+    if isinstance(t, Numeric):
         return float
     return str
 
