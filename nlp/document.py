@@ -85,7 +85,9 @@ class Document:
     text: str
     source: str = "<text>"
     source_text: str = ""
-    offset_map: array = field(default_factory=lambda: array("i"), repr=False)
+    # Offset map: from anchors_norm[k] on, text maps one to one onto source_text from anchors_src[k].
+    anchors_norm: array = field(default_factory=lambda: array("i"), repr=False)
+    anchors_src: array = field(default_factory=lambda: array("i"), repr=False)
     meta: Meta = field(default_factory=Meta)
     sections: list[Section] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -93,6 +95,8 @@ class Document:
     facts: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Lines the reader removed as web chrome or page furniture (kept for metadata mining).
+    removed_lines: list[str] = field(default_factory=list, repr=False)
     # Lines found by the reader, each (start, end, kind) with kind "text" or "table:<n>",
     # used by the structure parser; not serialised.
     lines: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
@@ -105,11 +109,12 @@ class Document:
 
     def source_offset(self, offset: int) -> int:
         """Map an offset in ``text`` to the matching offset in ``source_text``."""
-        if not self.offset_map:
+        if not self.anchors_norm:
             return offset
-        if offset >= len(self.offset_map):
+        if offset >= len(self.text):
             return len(self.source_text)
-        return self.offset_map[offset]
+        k = max(bisect_right(self.anchors_norm, offset) - 1, 0)
+        return self.anchors_src[k] + offset - self.anchors_norm[k]
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         starts = [p.start for p in self.paragraphs]

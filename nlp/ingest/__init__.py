@@ -1,0 +1,103 @@
+"""Reading a report into a Document with normalised text (see ``normalise`` for the rules).
+
+``read(source)`` accepts a path (str or Path), raw bytes, or the report text itself.
+The file type comes from the suffix and is checked against the content."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..document import Document
+from ..errors import ReadError
+from .blocks import assemble
+from .decode import decode
+from .text import read_text
+
+SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
+            ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def read(source: Any, name: str | None = None) -> Document:
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, (bytes, bytearray)):
+        return read_bytes(bytes(source), name or "<bytes>")
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        return read_file(Path(source))
+    if isinstance(source, str):
+        return read_string(source, name or "<text>")
+    raise ReadError(str(name or source), f"cannot read a {type(source).__name__}; give a path, bytes or text")
+
+
+def _looks_like_path(s: str) -> bool:
+    if "\n" in s or len(s) > 1024:
+        return False
+    return os.path.exists(s) or Path(s).suffix.lower() in SUFFIXES or s.endswith(("/", os.sep))
+
+
+def read_file(path: Path) -> Document:
+    name = str(path)
+    if not path.exists():
+        raise ReadError(name, "no such file")
+    if path.is_dir():
+        raise ReadError(name, "is a directory, not a report file")
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None and path.suffix:
+        raise ReadError(name, f"unsupported file type '{path.suffix}' (expected {', '.join(sorted(SUFFIXES))})")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(name, f"file too large ({size} bytes; limit {MAX_BYTES})")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(name, f"cannot read file ({e.strerror or e})") from None
+    return read_bytes(data, name, kind)
+
+
+def read_bytes(data: bytes, name: str, kind: str | None = None) -> Document:
+    if not data.strip():
+        raise ReadError(name, "empty file")
+    kind = kind or _sniff(data)
+    if kind == "pdf":
+        from .pdf import read_pdf
+        source_text, blocks = read_pdf(data, name)
+    elif kind == "docx":
+        from .docx import read_docx
+        source_text, blocks = read_docx(data, name)
+    elif kind == "html":
+        from .html import read_html
+        source_text, blocks = read_html(decode(data, name, html=True))
+    else:
+        source_text = decode(data, name)
+        blocks = read_text(source_text)
+    return _finish(assemble(source_text, blocks, name), name)
+
+
+def read_string(text: str, name: str = "<text>") -> Document:
+    if not text.strip():
+        raise ReadError(name, "empty text")
+    if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
+        from .html import read_html
+        source_text, blocks = read_html(text)
+        return _finish(assemble(source_text, blocks, name), name)
+    return _finish(assemble(text, read_text(text), name), name)
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "docx"
+    low = head[:512].lower()
+    if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low:
+        return "html"
+    return "text"
+
+
+def _finish(doc: Document, name: str) -> Document:
+    if not doc.text.strip():
+        raise ReadError(name, "no report text found (only web chrome or blank content)")
+    return doc

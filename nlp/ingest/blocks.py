@@ -1,0 +1,130 @@
+"""What readers produce (lines and grids over a source text) and how it becomes a Document."""
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..config import load_config
+from ..document import Cell, Document
+from .normalise import normalise
+
+Piece = tuple[int, int]  # a [start, end) slice of the source text
+
+
+@dataclass
+class Line:
+    """One logical line (a paragraph, heading, cell...), possibly joined from several pieces."""
+    pieces: list[Piece]
+
+
+@dataclass
+class Grid:
+    """A real table from HTML/DOCX/PDF: rows of cells, each cell made of pieces."""
+    rows: list[list[list[Piece]]]
+
+
+@dataclass
+class SourceBuilder:
+    """Accumulates the extracted text of a binary format, handing out piece offsets."""
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, text: str, sep: str = "\n") -> Piece:
+        if self.parts:
+            self.parts.append(sep)
+            self.size += len(sep)
+        start = self.size
+        self.parts.append(text)
+        self.size += len(text)
+        return (start, self.size)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@lru_cache(maxsize=1)
+def _removal_rules() -> tuple[re.Pattern, ...]:
+    cfg = load_config("ingest")
+    return tuple(re.compile(p) for p in cfg["remove_lines"])
+
+
+def is_removable(line: str) -> bool:
+    return any(r.search(line) for r in _removal_rules())
+
+
+class _TextWriter:
+    def __init__(self, source_text: str):
+        self.source = source_text
+        self.parts: list[str] = []
+        self.size = 0
+        self.anchors_norm = array("i")
+        self.anchors_src = array("i")
+
+    def normalise_pieces(self, pieces: list[Piece]) -> tuple[str, list[tuple[int, int]]]:
+        text, anchors = "", []
+        for a, b in pieces:
+            t, an = normalise(self.source[a:b])
+            anchors.extend((n + len(text), s + a) for n, s in an)
+            text += t
+        return text, anchors
+
+    def write(self, text: str, anchors: list[tuple[int, int]]) -> tuple[int, int]:
+        if self.parts:
+            self.parts.append("\n")
+            self.size += 1
+        start = self.size
+        for n, s in anchors:
+            self.anchors_norm.append(start + n)
+            self.anchors_src.append(s)
+        self.parts.append(text)
+        self.size += len(text)
+        return start, self.size
+
+
+def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Document:
+    """Normalise blocks into one text, dropping web chrome, and record lines and grids."""
+    w = _TextWriter(source_text)
+    lines: list[tuple[int, int, str]] = []
+    grids: list[list[list[Cell]]] = []
+    removed: list[str] = []
+    for block in blocks:
+        if isinstance(block, Line):
+            text, anchors = w.normalise_pieces(block.pieces)
+            if not text:
+                continue
+            if is_removable(text):
+                removed.append(text)
+                continue
+            s, e = w.write(text, anchors)
+            lines.append((s, e, "text"))
+            continue
+        rows = _write_grid(w, block)
+        if rows:
+            k = len(grids)
+            grids.append([cells for cells, _, _ in rows])
+            lines.extend((s, e, f"table:{k}") for _, s, e in rows)
+    doc = Document(text="".join(w.parts), source=source, source_text=source_text)
+    doc.anchors_norm, doc.anchors_src = w.anchors_norm, w.anchors_src
+    doc.lines, doc.source_tables, doc.removed_lines = lines, grids, removed
+    return doc
+
+
+def _write_grid(w: _TextWriter, grid: Grid) -> list[tuple[list[Cell], int, int]]:
+    """Write each row as one line 'a | b | c' and return cells with their offsets."""
+    out = []
+    for row in grid.rows:
+        texts = [w.normalise_pieces(cell) for cell in row]
+        if not any(t for t, _ in texts):
+            continue
+        line, anchors, spans = "", [], []
+        for i, (t, an) in enumerate(texts):
+            if i:
+                line += " | "
+            spans.append((len(line), len(line) + len(t), t))
+            anchors.extend((n + len(line), s) for n, s in an)
+            line += t
+        start, end = w.write(line, anchors)
+        out.append(([Cell(t, start + a, start + b) for a, b, t in spans], start, end))
+    return out

@@ -1,0 +1,112 @@
+"""Structure: rebuild title/metadata, sections, paragraphs, sentences and tables from the
+reader's lines. A pipeline component (``StructureParser``)."""
+from __future__ import annotations
+
+from ..document import Document
+from .meta import build_meta
+from .outline import OutlineBuilder, add_line
+from .rules import Rules, load_rules
+from .tables import find_text_tables, grid_table, text_table
+
+__all__ = ["StructureParser"]
+
+
+class StructureParser:
+    def __init__(self, rules: str = "structure"):
+        self.rules: Rules = load_rules(rules)
+
+    def __call__(self, doc: Document) -> Document:
+        rules = self.rules
+        text_lines, items = self._tables_and_lines(doc)
+        builder = OutlineBuilder(rules)
+        title_lines: list[str] = []
+        signature_dates: list[str] = []
+        in_preamble = True
+        body = [it for it in items if it[0] == "line"]
+        next_of = {id(body[k]): body[k + 1][1] for k in range(len(body) - 1)}
+        ranks = [rules.heading_rank(it[1][2]) for it in body]
+        next_rank_of = {}
+        upcoming = None
+        for k in range(len(body) - 1, -1, -1):
+            next_rank_of[id(body[k])] = upcoming
+            if ranks[k]:
+                upcoming = ranks[k][0]
+        tables = []
+        for item in items:
+            if item[0] == "table":
+                table = item[1]
+                table.id = f"t{len(tables) + 1}"
+                table.section = builder.current
+                tables.append(table)
+                in_preamble = False
+                continue
+            line = item[1]
+            text = line[2]
+            nxt = next_of.get(id(item))
+            if in_preamble and self._is_title_line(text, rules):
+                title_lines.append(text)
+                continue
+            in_preamble = False
+            if rules.is_caption(text):
+                continue
+            if rules.signature_date.match(text) and self._near_signature(text, nxt, builder, rules):
+                signature_dates.append(text)
+                continue
+            if rules.signature_body.match(text) and nxt and rules.signature_date.match(nxt[2]):
+                continue
+            add_line(builder, line, nxt[2] if nxt else None, next_rank_of.get(id(item)))
+        builder.close(len(doc.text))
+        doc.sections, doc.paragraphs, doc.tables = builder.sections, builder.paragraphs, tables
+        table_text = "\n".join(doc.text[t.start:t.end] for t in tables)
+        doc.meta = build_meta(title_lines, doc.text, table_text, doc.removed_lines, signature_dates, rules)
+        if doc.meta.year is None:
+            doc.warnings.append("report year not found")
+        if not doc.paragraphs:
+            doc.warnings.append("no prose paragraphs found")
+        return doc
+
+    @staticmethod
+    def _is_title_line(text: str, rules: Rules) -> bool:
+        return len(text) <= 40 and not rules.heading_rank(text) and not any(c in text for c in "。,;")
+
+    @staticmethod
+    def _near_signature(text, nxt, builder, rules) -> bool:
+        return True
+
+    def _tables_and_lines(self, doc: Document):
+        """Split the reader's lines into table items and text-line items, in document order."""
+        rules = self.rules
+        items: list[tuple[str, object]] = []
+        text_lines: list[tuple[int, int, str]] = []
+
+        def flush_text() -> None:
+            if not text_lines:
+                return
+            spans = find_text_tables(text_lines, rules)
+            pos = 0
+            for i, j in spans:
+                items.extend(("line", l) for l in text_lines[pos:i])
+                items.append(("table", text_table(text_lines[i:j], rules, "")))
+                pos = j
+            items.extend(("line", l) for l in text_lines[pos:])
+            text_lines.clear()
+
+        current_grid, grid_start, grid_end = None, 0, 0
+        for start, end, kind in doc.lines:
+            if kind.startswith("table:"):
+                k = int(kind.split(":")[1])
+                if current_grid != k:
+                    flush_text()
+                    if current_grid is not None:
+                        items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
+                    current_grid, grid_start = k, start
+                grid_end = end
+                continue
+            if current_grid is not None:
+                items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
+                current_grid = None
+            text_lines.append((start, end, doc.text[start:end]))
+        flush_text()
+        if current_grid is not None:
+            items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
+        return text_lines, items

@@ -1,0 +1,79 @@
+"""configs/structure.yaml compiled once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..config import load_config
+
+
+@dataclass(frozen=True)
+class Rules:
+    headings: tuple[tuple[int, re.Pattern], ...]
+    max_heading_line: int
+    max_inline_heading: int
+    max_unmarked_heading: int
+    sentence_end: re.Pattern
+    enumerator: re.Pattern
+    captions: tuple[re.Pattern, ...]
+    signature_body: re.Pattern
+    signature_date: re.Pattern
+    table_anchors: tuple[re.Pattern, ...]
+    max_cell_chars: int
+    value_cell: re.Pattern
+    table_breaking_sections: tuple[re.Pattern, ...]
+    table_kinds: tuple[tuple[str, re.Pattern], ...]
+    title: re.Pattern
+    issuer_in_text: tuple[re.Pattern, ...]
+    year_in_text: tuple[re.Pattern, ...]
+    published: tuple[re.Pattern, ...]
+    era_markers: tuple[tuple[str, re.Pattern], ...]
+
+    def heading_rank(self, line: str) -> tuple[int, int] | None:
+        """(rank, marker length) of the heading marker opening ``line``, if any."""
+        for rank, pattern in self.headings:
+            m = pattern.match(line)
+            if m:
+                return rank, m.end()
+        return None
+
+    @property
+    def enumerator_rank(self) -> int:
+        return max(rank for rank, _ in self.headings)
+
+    def is_value(self, cell: str) -> bool:
+        return not cell or bool(self.value_cell.match(cell))
+
+    def is_caption(self, line: str) -> bool:
+        return any(p.search(line) for p in self.captions)
+
+
+def _all(items) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in items)
+
+
+@lru_cache(maxsize=4)
+def load_rules(name: str = "structure") -> Rules:
+    c = load_config(name)
+    return Rules(
+        headings=tuple((h["rank"], re.compile(h["pattern"])) for h in c["headings"]),
+        max_heading_line=c["max_heading_line"],
+        max_inline_heading=c["max_inline_heading"],
+        max_unmarked_heading=c["max_unmarked_heading"],
+        sentence_end=re.compile(c["sentence_end"]),
+        enumerator=re.compile(c["enumerator"]),
+        captions=_all(c["captions"]),
+        signature_body=re.compile(c["signature_body"]),
+        signature_date=re.compile(c["signature_date"]),
+        table_anchors=_all(c["table_anchors"]),
+        max_cell_chars=c["max_cell_chars"],
+        value_cell=re.compile(c["value_cell"]),
+        table_breaking_sections=_all(c["table_breaking_sections"]),
+        table_kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in c["table_kinds"]),
+        title=re.compile(c["title"]),
+        issuer_in_text=_all(c["issuer_in_text"]),
+        year_in_text=_all(c["year_in_text"]),
+        published=_all(c["published"]),
+        era_markers=tuple((m["era"], re.compile(m["pattern"])) for m in c["era_markers"]),
+    )

@@ -1,0 +1,124 @@
+"""Tables written as text lines: pipe rows ("a | b | c |"), cells one per line ("a | " or "a"),
+and real grids from the reader; each becomes a Table of Cells with offsets into the text."""
+from __future__ import annotations
+
+from ..document import Cell, Table
+from .rules import Rules
+
+Line = tuple[int, int, str]  # start, end, text
+
+
+def table_kind(text: str, rules: Rules) -> str:
+    for kind, pattern in rules.table_kinds:
+        if pattern.search(text):
+            return kind
+    return "unknown"
+
+
+def find_text_tables(lines: list[Line], rules: Rules) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of ``lines`` that form tables."""
+    found = []
+    i = 0
+    while i < len(lines):
+        text = lines[i][2]
+        if "|" in text:
+            j = _extend_pipe(lines, i, rules)
+        elif any(a.search(text) for a in rules.table_anchors):
+            j = _extend_cells(lines, i, rules)
+        else:
+            i += 1
+            continue
+        if sum(1 for c in _cells(lines[i:j], rules) if c.text and rules.is_value(c.text)) >= 2:
+            found.append((i, j))
+            i = j
+        else:
+            i += 1
+    return found
+
+
+def _extend_pipe(lines: list[Line], i: int, rules: Rules) -> int:
+    j = i + 1
+    while j < len(lines) and ("|" in lines[j][2] or rules.is_value(lines[j][2])):
+        j += 1
+    return j
+
+
+def _extend_cells(lines: list[Line], i: int, rules: Rules) -> int:
+    j = i + 1
+    while j < len(lines):
+        text = lines[j][2]
+        if len(text) > rules.max_cell_chars or _ends_table(lines, j, rules):
+            break
+        j += 1
+    return j
+
+
+def _ends_table(lines: list[Line], j: int, rules: Rules) -> bool:
+    text = lines[j][2]
+    if rules.is_value(text) or "|" in text:
+        return False
+    heading = rules.heading_rank(text)
+    if heading and heading[0] == 1 and any(p.search(text) for p in rules.table_breaking_sections):
+        return True
+    nxt = lines[j + 1][2] if j + 1 < len(lines) else ""
+    # a heading followed by prose is a section heading, not a row label
+    return bool(heading) and len(nxt) > rules.max_cell_chars
+
+
+def _cells(lines: list[Line], rules: Rules) -> list[Cell]:
+    cells = []
+    for start, _, text in lines:
+        pos = 0
+        for part in text.split("|"):
+            stripped = part.strip()
+            if stripped:
+                a = start + pos + part.index(stripped)
+                cells.append(Cell(stripped, a, a + len(stripped)))
+            pos += len(part) + 1
+    return cells
+
+
+def _pipe_rows(lines: list[Line]) -> list[list[Cell]] | None:
+    """Rows when each line is a row of several cells (seed 003); None for cell-per-line pipes."""
+    rows = []
+    for start, _, text in lines:
+        parts = text.split("|")
+        if text.rstrip().endswith("|"):
+            parts = parts[:-1]
+        row, pos = [], 0
+        for part in parts:
+            stripped = part.strip()
+            a = start + pos + (part.index(stripped) if stripped else 0)
+            row.append(Cell(stripped, a, a + len(stripped)))
+            pos += len(part) + 1
+        rows.append(row)
+    multi = sum(1 for r in rows if sum(1 for c in r if c.text) >= 2)
+    return rows if multi >= 0.5 * len(rows) else None
+
+
+def _stream_rows(cells: list[Cell], rules: Rules) -> list[list[Cell]]:
+    """Rebuild rows from a stream of cells: a row is label cells followed by value cells."""
+    rows: list[list[Cell]] = []
+    prev_value = True
+    for cell in cells:
+        value = rules.is_value(cell.text)
+        if not value and prev_value:
+            rows.append([])
+        if not rows:
+            rows.append([])
+        rows[-1].append(cell)
+        prev_value = value
+    return rows
+
+
+def text_table(lines: list[Line], rules: Rules, table_id: str) -> Table:
+    rows = _pipe_rows(lines) if any("|" in t for _, _, t in lines) else None
+    if rows is None:
+        rows = _stream_rows(_cells(lines, rules), rules)
+    text = " ".join(c.text for row in rows for c in row)
+    return Table(table_id, table_kind(text, rules), lines[0][0], lines[-1][1], rows)
+
+
+def grid_table(rows: list[list[Cell]], start: int, end: int, rules: Rules, table_id: str) -> Table:
+    text = " ".join(c.text for row in rows for c in row)
+    return Table(table_id, table_kind(text, rules), start, end, rows)
