@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from nlp.errors import ModelError
 
-FORMAT = "govreport-baseline/1"
+FORMAT = "govreport-baseline/2"
+VECTORIZER_PARAMS = ("analyzer", "ngram_range", "min_df", "sublinear_tf", "token_pattern", "lowercase")
 
 # Every type a saved baseline may contain: skops refuses anything else.
 TRUSTED_TYPES = [
@@ -59,42 +60,49 @@ class _Head:
                  word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int):
         self.labels = list(labels)
         self.C, self.folds, self.seed = C, folds, seed
-        self.features = ColumnTransformer([
-            ("chars", TfidfVectorizer(analyzer="char", ngram_range=tuple(char_ngrams), min_df=min_df,
-                                      sublinear_tf=True, dtype=np.float64), 0),
-            ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(word_ngrams), min_df=min_df,
-                                      sublinear_tf=True, lowercase=False, dtype=np.float64), 1),
-        ])
+        self.vectorizers = [
+            TfidfVectorizer(analyzer="char", ngram_range=tuple(char_ngrams), min_df=min_df, sublinear_tf=True,
+                            dtype=np.float64),
+            TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(word_ngrams), min_df=min_df, sublinear_tf=True,
+                            lowercase=False, dtype=np.float64),
+        ]  # column 0 of the input (raw text) and column 1 (space-joined jieba words)
         self.estimators: list = []
         self.priors: list[float] = []
         self.thresholds: list[float] = []
 
-    def _estimator(self, y: np.ndarray):
-        pos, neg = int(y.sum()), int(len(y) - y.sum())
+    def _estimator(self, pos: int, neg: int):
+        """A calibrated linear SVM, or None when a class has too few examples to calibrate."""
         k = min(self.folds, pos, neg)
         if k < 2:
             return None
         svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.seed)
-        return CalibratedClassifierCV(svm, method="sigmoid", cv=k)
+        # ensemble=False: one SVM on all data, calibrated on cross-validated decision values
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=k, ensemble=False)
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> "_Head":
-        F = self.features.fit_transform(X)
+        F = sparse.hstack([v.fit_transform(X[:, i]) for i, v in enumerate(self.vectorizers)], format="csr")
         self.estimators, self.priors, self.thresholds = [], [], []
         for j in range(len(self.labels)):
             y = Y[:, j]
-            est = self._estimator(y)
+            est = self._estimator(int(y.sum()), int(len(y) - y.sum()))
             self.priors.append(float(y.mean()) if len(y) else 0.0)
             if est is None:
                 self.estimators.append(None)
                 self.thresholds.append(0.5)
                 continue
-            self.thresholds.append(self._tune_threshold(est, F, y))
+            self.thresholds.append(self._tune_threshold(F, y))
             self.estimators.append(est.fit(F, y))
         return self
 
-    def _tune_threshold(self, est, F, y: np.ndarray) -> float:
-        k = min(self.folds, int(y.sum()), int(len(y) - y.sum()))
-        if k < 2 or int(y.sum()) < 2 * 2:
+    def _tune_threshold(self, F, y: np.ndarray) -> float:
+        """The threshold maximising F1 on out-of-fold probabilities (0.5 when data is too thin)."""
+        pos, neg = int(y.sum()), int(len(y) - y.sum())
+        k = min(self.folds, pos, neg)
+        if k < 2:
+            return 0.5
+        # every outer training fold must still hold enough examples to calibrate
+        est = self._estimator(pos - -(-pos // k), neg - -(-neg // k))
+        if est is None:
             return 0.5
         cv = StratifiedKFold(k, shuffle=True, random_state=self.seed)
         p = cross_val_predict(est, F, y, cv=cv, method="predict_proba")[:, 1]
@@ -107,23 +115,36 @@ class _Head:
                 best_t, best_f = float(t), f
         return round(best_t, 2)
 
+    def transform(self, X: np.ndarray):
+        return sparse.hstack([v.transform(X[:, i]) for i, v in enumerate(self.vectorizers)], format="csr")
+
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if not len(X):
             return np.zeros((0, len(self.labels)))
-        F = self.features.transform(X)
+        F = self.transform(X)
         cols = [est.predict_proba(F)[:, 1] if est is not None else np.full(F.shape[0], prior)
                 for est, prior in zip(self.estimators, self.priors)]
         return np.column_stack(cols)
 
     def to_state(self) -> dict:
-        return {"labels": self.labels, "features": self.features, "estimators": self.estimators,
+        # vocabularies as arrays, not dicts: a skops dict of 20k terms takes seconds to load
+        vecs = [{"params": {k: list(v) if isinstance(v, tuple) else v for k, v in vec.get_params().items()
+                            if k in VECTORIZER_PARAMS},
+                 "terms": np.array(vec.get_feature_names_out(), dtype=str), "idf": vec.idf_}
+                for vec in self.vectorizers]
+        return {"labels": self.labels, "vectorizers": vecs, "estimators": self.estimators,
                 "priors": self.priors, "thresholds": self.thresholds}
 
     @classmethod
     def from_state(cls, state: dict) -> "_Head":
         head = cls.__new__(cls)
         head.labels = list(state["labels"])
-        head.features = state["features"]
+        head.vectorizers = []
+        for v in state["vectorizers"]:
+            params = {k: tuple(x) if isinstance(x, list) else x for k, x in v["params"].items()}
+            vec = TfidfVectorizer(vocabulary=list(v["terms"]), dtype=np.float64, **params)
+            vec.idf_ = np.asarray(v["idf"])
+            head.vectorizers.append(vec)
         head.estimators = list(state["estimators"])
         head.priors = [float(x) for x in state["priors"]]
         head.thresholds = [float(x) for x in state["thresholds"]]

@@ -71,3 +71,10 @@ def test_bad_model_is_a_clear_error(tmp_path):
 def test_classify_overrides():
     assert classify_overrides(None) == {}
     assert classify_overrides("m.skops") == {"classify": {"model": "m.skops"}}
+def test_shipped_baseline_is_default():
+    assert shipped_baseline_path().is_file()
+    assert shipped_baseline_path().stat().st_size < 8_000_000
+    doc = ParagraphClassifier()(make_doc())
+    assert all(p.labels for p in doc.paragraphs)
+
+

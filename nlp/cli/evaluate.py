@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -17,7 +16,7 @@ def evaluate(
                                                                     "transformer dir) instead of cross-validating."),
     split: str = typer.Option("dev", "--split", help="With --model: dev, train or all gold paragraphs."),
     folds: Optional[int] = typer.Option(None, "--folds", help="CV folds grouped by document (default: one per document)."),
-    plot: Optional[Path] = typer.Option(Path("runs/evaluate.png"), "--plot", help="PNG to write ('' for none)."),
+    plot: str = typer.Option("runs/evaluate.png", "--plot", help="PNG to write ('' for none)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Cross-validate the configured model on the gold set (default), or score a trained model."""
@@ -50,5 +49,5 @@ def evaluate(
         typer.echo(ev.format_scores(s, title))
         if sent:
             typer.echo(ev.format_scores(sent, "\nsentences (problems vs improvements)"))
-    if plot and str(plot):
+    if plot.strip():
         typer.echo(f"plot -> {ev.plot(s, plot, title)}", err=True)
