@@ -61,8 +61,9 @@ def format_scores(s: dict, title: str = "") -> str:
 
 def cross_validate(cfg: dict, annotations: list[Annotation], folds: int | None = None, seed: int = 0):
     """Out-of-fold predictions with folds grouped by document (``folds=None``: leave one
-    document out). Returns (scores, predictions in annotation order)."""
-    from .data_utils import label_names
+    document out). Returns (paragraph scores, sentence scores or None, predictions in
+    annotation order)."""
+    from .data_utils import SENTENCE_LABELS, label_names, sentence_examples
     from .train import fit
 
     labels = label_names(cfg.get("labels", "labels"))
@@ -72,13 +73,21 @@ def cross_validate(cfg: dict, annotations: list[Annotation], folds: int | None =
     order = list(rng.permutation(sources)) if folds else sources
     fold_of = {s: i % k for i, s in enumerate(order)}
     pred: list[list[str]] = [[] for _ in annotations]
+    sent_gold: list[list[str]] = []
+    sent_pred: list[list[str]] = []
     for f in range(k):
         train = [a for a in annotations if fold_of[a.source] != f]
         test_idx = [i for i, a in enumerate(annotations) if fold_of[a.source] == f]
         model = fit(cfg, train)
         for i, labs in zip(test_idx, model.predict([annotations[i].text for i in test_idx])):
             pred[i] = labs
-    return scores([a.labels for a in annotations], pred, labels), pred
+        if getattr(model, "sentence_head", None) is not None:
+            texts, gold = sentence_examples([annotations[i] for i in test_idx])
+            if texts:
+                sent_gold += gold
+                sent_pred += model.predict_sentences(texts)
+    sent = scores(sent_gold, sent_pred, list(SENTENCE_LABELS)) if sent_gold else None
+    return scores([a.labels for a in annotations], pred, labels), sent, pred
 
 
 def sentence_scores(model, annotations: list[Annotation]) -> dict | None:

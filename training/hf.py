@@ -15,7 +15,7 @@ def offline() -> None:
 
 def training_arguments(seed: int, epochs: float, batch_size: int, learning_rate: float,
                        weight_decay: float = 0.01, max_steps: int = -1, warmup_ratio: float = 0.06,
-                       output_dir: str | None = None):
+                       output_dir: str | None = None, logging_steps: int = 0):
     from transformers import TrainingArguments
 
     return TrainingArguments(
@@ -23,6 +23,7 @@ def training_arguments(seed: int, epochs: float, batch_size: int, learning_rate:
         num_train_epochs=epochs, max_steps=max_steps, per_device_train_batch_size=batch_size,
         per_device_eval_batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
         warmup_steps=warmup_ratio, seed=seed, data_seed=seed, save_strategy="no", eval_strategy="no",
-        report_to="none", logging_strategy="no", use_cpu=True, dataloader_num_workers=0,
+        report_to="none", logging_strategy="steps" if logging_steps else "no", logging_steps=logging_steps or 500,
+        use_cpu=True, dataloader_num_workers=0,
         disable_tqdm=True,
     )

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from nlp.errors import ConfigError
 
-from .hf import offline, training_arguments
+from .hf import training_arguments
 
 MODEL_KEYS = ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size")
 
@@ -42,7 +42,9 @@ def pretrain(texts: Sequence[str], out_dir: str | os.PathLike, config: dict) -> 
     model (safetensors) + tokenizer in ``out_dir``. ``config``: ``model`` (sizes), ``max_length``,
     ``epochs``/``max_steps``, ``batch_size``, ``learning_rate``, ``mlm_probability``, ``seed``,
     ``min_char_freq``. Returns a summary (also written to ``pretrain.json``)."""
-    offline()
+    from models.transformer import _quiet
+
+    _quiet()
     import torch
     from datasets import Dataset
     from transformers import BertConfig, BertForMaskedLM, DataCollatorForLanguageModeling, Trainer, set_seed
@@ -69,7 +71,8 @@ def pretrain(texts: Sequence[str], out_dir: str | os.PathLike, config: dict) -> 
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=float(config.get("mlm_probability", 0.15)),
                                                seed=seed)
     args = training_arguments(seed, float(config.get("epochs", 1)), int(config.get("batch_size", 16)),
-                              float(config.get("learning_rate", 5e-4)), max_steps=int(config.get("max_steps", -1)))
+                              float(config.get("learning_rate", 5e-4)), max_steps=int(config.get("max_steps", -1)),
+                              logging_steps=int(config.get("logging_steps", 0)))
     trainer = Trainer(model=model, args=args, train_dataset=ds, data_collator=collator)
     result = trainer.train()
     model.save_pretrained(str(out), safe_serialization=True)

@@ -39,15 +39,15 @@ def evaluate(
         title = f"{model} on gold {split} ({len(subset)} paragraphs)"
         sent = ev.sentence_scores(clf, subset)
     else:
-        s, _ = ev.cross_validate(cfg, annotations, folds, int(cfg.get("seed", 0)))
+        s, sent, _ = ev.cross_validate(cfg, annotations, folds, int(cfg.get("seed", 0)))
         k = folds or len({a.source for a in annotations})
         title = f"{cfg['kind']} {k}-fold CV grouped by document ({len(annotations)} gold paragraphs)"
-        sent = None
     if as_json:
         typer.echo(json.dumps({"title": title, **s, "sentences": sent}, ensure_ascii=False, indent=1))
     else:
         typer.echo(ev.format_scores(s, title))
         if sent:
-            typer.echo(ev.format_scores(sent, "\nsentences (problems vs improvements)"))
+            typer.echo(ev.format_scores(sent, "\nsentences (problems vs improvements; gold sentences of problem/"
+                                              "improvement paragraphs + all sentences of other paragraphs)"))
     if plot.strip():
         typer.echo(f"plot -> {ev.plot(s, plot, title)}", err=True)
