@@ -82,6 +82,7 @@ def weak(
     reports: List[Path] = typer.Argument(..., help="Report files to weak-label."),
     output: Path = typer.Option(None, "-o", "--output", help="Write silver annotations JSONL here."),
     config: str = typer.Option("weak_labels", "--config", help="Labelling-function config."),
+    gold: Path = typer.Option(None, "--gold", help="Also score the silver labels against these gold annotations."),
 ) -> None:
     """Apply the weak labelling functions; print their coverage and conflicts."""
     from training.annotations import Annotation, write_jsonl
@@ -93,6 +94,16 @@ def weak(
     records = [Annotation(Path(d.source).name, p.text, labels, d.doc_id, p.id)
                for d, p, labels in labeller.label_documents(docs, report)]
     typer.echo(report.format())
+    if gold:
+        from training.annotations import read_jsonl
+        from training.data_utils import label_names
+        from training.evaluate import format_scores, scores
+
+        silver_by_text = {r.text: r.labels for r in records}
+        pairs = [(g.labels, silver_by_text[g.text]) for g in read_jsonl(gold) if g.text in silver_by_text]
+        if pairs:
+            s = scores([t for t, _ in pairs], [p for _, p in pairs], label_names())
+            typer.echo(format_scores(s, f"\nsilver vs gold ({len(pairs)} paragraphs)"))
     if output:
         write_jsonl([r for r in records if r.labels], output)
         typer.echo(f"{sum(bool(r.labels) for r in records)} silver annotations -> {output}")
