@@ -55,12 +55,15 @@ def _weighted_trainer(pos_weight):
 class TransformerClassifier:
     def __init__(self, labels: Sequence[str], checkpoint: str | os.PathLike | None = None, max_length: int = 256,
                  epochs: float = 10, batch_size: int = 16, learning_rate: float = 5e-4, weight_decay: float = 0.01,
-                 max_pos_weight: float = 10.0, seed: int = 0):
+                 max_pos_weight: float = 10.0, tune_thresholds: bool = False, seed: int = 0):
         self.labels = list(labels)
         self.checkpoint = Path(checkpoint) if checkpoint else None
         self.max_length = int(max_length)
         self.hparams = dict(epochs=float(epochs), batch_size=int(batch_size), learning_rate=float(learning_rate),
                             weight_decay=float(weight_decay), max_pos_weight=float(max_pos_weight), seed=int(seed))
+        # thresholds stay 0.5 (the loss is class-weighted) unless tuned on held-out paragraphs;
+        # never report scores on the paragraphs they were tuned on
+        self.tune = bool(tune_thresholds)
         self.thresholds = [0.5] * len(self.labels)
         self.model = None
         self.tokenizer = None
@@ -90,6 +93,8 @@ class TransformerClassifier:
                 id2label=dict(enumerate(self.labels)), label2id={l: i for i, l in enumerate(self.labels)})
         except (OSError, ValueError) as e:
             raise ModelError(f"{self.checkpoint}: cannot load checkpoint: {e}") from None
+        # never feed more positions than the checkpoint has
+        self.max_length = min(self.max_length, int(getattr(self.model.config, "max_position_embeddings", self.max_length)))
         Y = _indicator(labels, self.labels).astype(np.float32)
         pos = Y.sum(axis=0)
         pos_weight = torch.tensor(np.clip((len(Y) - pos) / np.maximum(pos, 1), 1.0, hp["max_pos_weight"]),
@@ -102,7 +107,7 @@ class TransformerClassifier:
                                                 data_collator=DataCollatorWithPadding(self.tokenizer))
         self.train_result = trainer.train()
         self.model.eval()
-        if dev_texts:
+        if dev_texts and self.tune:
             self.tune_thresholds(dev_texts, dev_labels)
         return self
 

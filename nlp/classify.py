@@ -30,6 +30,8 @@ def load_model(model: str | None = None):
     from models.baseline import BaselineClassifier
 
     path = Path(model) if model else shipped_baseline_path()
+    if not path.exists():
+        raise ModelError(f"{path}: no such model file or directory")
     if path.is_dir():
         from models.transformer import TransformerClassifier
 

@@ -38,6 +38,7 @@ def test_finetune_save_load_predict(tiny_checkpoint, tmp_path):
     records = read_jsonl(FIXTURE)
     texts, labels = [a.text for a in records], [a.labels for a in records]
     clf = TransformerClassifier(label_names(), tiny_checkpoint, max_length=64, epochs=1, batch_size=8)
+    clf.tune = True
     clf.fit(texts, labels, texts[:13], labels[:13])
     out = clf.save(tmp_path / "model")
     assert (out / "model.safetensors").is_file() and (out / "govreport.json").is_file()
