@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Turn Chinese government information-disclosure annual reports into data."""
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print one clear error line and exit non-zero."""
     typer.echo(f"error: {message}", err=True)
@@ -28,6 +33,8 @@ def fail(message: str, code: int = 1) -> None:
 # Subcommands register themselves on import (one module each).
 from . import tag  # noqa: E402,F401
 from . import segment, train_segmenter, train, evaluate, pretrain, annotate  # noqa: E402,F401
+from . import facts  # noqa: E402,F401
+from . import export  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,40 +1,75 @@
-"""`govreport tag FILE... -o OUT`: the main job."""
+"""`govreport tag INPUT... -o OUTPUT`: tag a corpus into a store, in parallel and resumably."""
 from __future__ import annotations
 
-import json
+import shlex
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
 from . import app, fail
 from ..errors import GovReportError
 
+MAX_LISTED_FAILURES = 20
+
+
+def split_pipeline_option(value: str | None) -> tuple[str | None, str]:
+    """``--pipeline`` is a config file/name, or ``module:callable`` returning a Pipeline."""
+    from ..batch.runner import DEFAULT_FACTORY
+
+    if value and ":" in value and not Path(value).exists():
+        return None, value
+    return value, DEFAULT_FACTORY
+
 
 @app.command()
 def tag(
-    inputs: List[Path] = typer.Argument(..., help="Report files (.txt .html .pdf .docx)."),
-    output: str = typer.Option("-", "-o", "--output", help="Output JSON Lines file, or - for stdout."),
+    inputs: List[str] = typer.Argument(..., help="Report files, folders (recursive), globs, JSON Lines "
+                                       "files of {id, text}, or datasets saved with save_to_disk."),
+    output: str = typer.Option("-", "-o", "--output", help="Store: .sqlite (default for no suffix), "
+                               ".jsonl, .parquet (directory), .csv (directory), postgresql://..., "
+                               "or - for JSON Lines on stdout (the default; not resumable)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
+    pipeline: Optional[str] = typer.Option(None, "--pipeline", help="Pipeline config file (a copy of "
+                                           "configs/pipeline.yaml) or module:callable returning a Pipeline."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
+    strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
 ) -> None:
-    """Parse reports into structured records (one JSON object per document)."""
-    from .. import default_pipeline
+    """Tag reports into a store. Rerunning the same command resumes: stored inputs are skipped."""
+    from ..batch import tag_corpus
+    from ..store import open_store
 
-    pipe = default_pipeline()
-    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
-    failed = 0
+    config, factory = split_pipeline_option(pipeline)
     try:
-        for path in inputs:
-            try:
-                doc = pipe.process(path)
-            except GovReportError as e:
-                failed += 1
-                typer.echo(f"error: {e}", err=True)
-                continue
-            out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-            out.flush()
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    if failed == len(inputs):
-        fail(f"no document could be read ({failed} failed)")
+        store = open_store(output, batch_size=batch_size)
+        try:
+            summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
+                                 progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
+        finally:
+            store.close()
+    except GovReportError as e:  # bad output, pipeline config or store: one line, no traceback
+        fail(str(e))
+    print_summary(summary, output)
+    if summary.inputs == 0:
+        fail("no input found")
+    if summary.all_failed:
+        fail(f"every input failed ({summary.failed})")
+    if strict and summary.failed:
+        fail(f"{summary.failed} input(s) failed", code=2)
+
+
+def print_summary(summary, output: str) -> None:
+    echo = lambda msg: typer.echo(msg, err=True)  # noqa: E731 - stdout stays free for data
+    echo(f"{summary.written} documents written, {summary.skipped} already stored, "
+         f"{summary.duplicates} duplicates, {summary.failed} failed; {summary.facts} facts, "
+         f"{summary.paragraphs} paragraphs -> {output}")
+    echo(f"{summary.processed} tagged in {summary.seconds:.1f}s ({summary.docs_per_second:.1f} documents/s, "
+         f"{summary.workers} worker{'s' if summary.workers > 1 else ''})")
+    if summary.failures:
+        echo("failed:")
+        for source, error in summary.failures[:MAX_LISTED_FAILURES]:
+            echo(f"  {source}: {error}")
+        if len(summary.failures) > MAX_LISTED_FAILURES:
+            echo(f"  ... and {len(summary.failures) - MAX_LISTED_FAILURES} more (see the failures table)")

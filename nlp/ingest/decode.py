@@ -19,6 +19,10 @@ def decode(data: bytes, path: str, html: bool = False) -> str:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return _checked(_try(data, enc) or "", path)
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if b"\x00" in sample or controls > len(sample) // 100:
+        raise ReadError(path, "binary data, not a text report")
     candidates = ["utf-8"]
     if html and (m := _META_CHARSET.search(data[:4096])):
         candidates.append(m.group(1).decode("ascii").lower())

@@ -4,6 +4,7 @@ page numbers such as "- 3 -" are dropped; tables continued across a page break a
 from __future__ import annotations
 
 import io
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -33,10 +34,12 @@ def read_pdf(data: bytes, path: str) -> tuple[str, list[Line | Grid]]:
     except ReadError:
         raise
     except Exception as e:  # pdfminer raises a wide range of types on damaged files
-        name = type(e).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(e).lower():
+        inner = [e, *e.args, e.__cause__, e.__context__]  # pdfplumber wraps pdfminer's errors
+        names = " ".join(type(x).__name__ for x in inner if isinstance(x, BaseException))
+        if "Password" in names or "Encrypt" in names:
             raise ReadError(path, "encrypted PDF (password protected)") from None
-        raise ReadError(path, f"corrupted PDF ({name}: {e})".rstrip(": )") + ")") from None
+        detail = " ".join(str(x) for x in inner if isinstance(x, BaseException) and str(x))[:200]
+        raise ReadError(path, f"corrupted PDF ({type(e).__name__}{': ' + detail if detail else ''})") from None
     if not pages:
         raise ReadError(path, "PDF has no pages")
     if not any(items for items, _ in pages):
@@ -94,8 +97,27 @@ def _blocks(pages, cfg) -> tuple[str, list[Line | Grid]]:
             else:
                 rows = [[[src.add(c, sep="\t")] if c and c.strip() else [] for c in row] for row in it[1]]
                 if blocks and isinstance(blocks[-1], Grid) and not open_paragraph:
-                    blocks[-1].rows.extend(rows)  # a table continued on the next page
+                    _continue_table(blocks[-1], rows, src.text())
                 else:
                     blocks.append(Grid(rows))
                 open_paragraph = False
     return src.text(), blocks
+
+
+_LABEL_START = re.compile(r"^\s*([(（]|[一二三四五六七八九十]+[、.]|\d)")
+
+
+def _continue_table(grid: Grid, rows: list, text: str) -> None:
+    """Append rows continued from the previous page. A label cut by the page break
+    ("(四)无" | "法提供") is re-joined with the label above it in the same column."""
+    if rows:
+        for j, pieces in enumerate(rows[0]):
+            fragment = "".join(text[a:b] for a, b in pieces).strip()
+            if not fragment or fragment[0].isdigit() or _LABEL_START.match(fragment):
+                continue
+            above = next((r[j] for r in reversed(grid.rows) if j < len(r) and r[j]), None)
+            label = "".join(text[a:b] for a, b in above).strip() if above else ""
+            if label and not label[0].isdigit() or label.startswith(("(", "（")):
+                above.extend(pieces)
+                rows[0][j] = []
+    grid.rows.extend(rows)

@@ -27,7 +27,9 @@ def classify_heading(line: str, rules: Rules) -> tuple[int, int, bool] | None:
     rank, marker_end = found
     rest = line[marker_end:]
     ends = [m for m in rules.sentence_end.finditer(rest)]
-    if len(line) <= rules.max_heading_line and (not ends or ends[0].end() == len(rest)):
+    colon = rest.find(":")
+    text_after_colon = 0 <= colon < len(rest) - 1
+    if len(line) <= rules.max_heading_line and (not ends or ends[0].end() == len(rest)) and not text_after_colon:
         if not ends or (rank < rules.enumerator_rank and len(line) <= rules.max_inline_heading):
             return rank, len(line), False
         return None  # one full sentence ("一是…不全面。") is prose, not a heading

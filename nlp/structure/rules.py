@@ -22,6 +22,9 @@ class Rules:
     table_anchors: tuple[re.Pattern, ...]
     max_cell_chars: int
     value_cell: re.Pattern
+    unit_cell: re.Pattern
+    max_row_values: int
+    label_continuation: re.Pattern
     table_breaking_sections: tuple[re.Pattern, ...]
     table_kinds: tuple[tuple[str, re.Pattern], ...]
     title: re.Pattern
@@ -69,6 +72,9 @@ def load_rules(name: str = "structure") -> Rules:
         table_anchors=_all(c["table_anchors"]),
         max_cell_chars=c["max_cell_chars"],
         value_cell=re.compile(c["value_cell"]),
+        unit_cell=re.compile(c["unit_cell"]),
+        max_row_values=c["max_row_values"],
+        label_continuation=re.compile(c["label_continuation"]),
         table_breaking_sections=_all(c["table_breaking_sections"]),
         table_kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in c["table_kinds"]),
         title=re.compile(c["title"]),

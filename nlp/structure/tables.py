@@ -28,7 +28,9 @@ def find_text_tables(lines: list[Line], rules: Rules) -> list[tuple[int, int]]:
         else:
             i += 1
             continue
-        if sum(1 for c in _cells(lines[i:j], rules) if c.text and rules.is_value(c.text)) >= 2:
+        values = sum(1 for c in _cells(lines[i:j], rules) if rules.is_value(c.text))
+        piped = sum(1 for _, _, t in lines[i:j] if "|" in t)
+        if values >= 2 or piped >= 3:  # a blank form (the official template) has no values
             found.append((i, j))
             i = j
         else:
@@ -97,18 +99,33 @@ def _pipe_rows(lines: list[Line]) -> list[list[Cell]] | None:
 
 
 def _stream_rows(cells: list[Cell], rules: Rules) -> list[list[Cell]]:
-    """Rebuild rows from a stream of cells: a row is label cells followed by value cells."""
-    rows: list[list[Cell]] = []
-    prev_value = True
+    """Rebuild rows from a stream of cells: a row is its label cells followed by its value
+    cells (units such as 万元 count with the values). Text before a row's label (headers,
+    group labels) becomes a row of its own."""
+    runs: list[tuple[list[Cell], list[Cell]]] = []
     for cell in cells:
-        value = rules.is_value(cell.text)
-        if not value and prev_value:
-            rows.append([])
-        if not rows:
-            rows.append([])
-        rows[-1].append(cell)
-        prev_value = value
-    return rows
+        value = rules.is_value(cell.text) or bool(rules.unit_cell.match(cell.text))
+        if not runs or (not value and runs[-1][1]):
+            runs.append(([], []))
+        runs[-1][1 if value else 0].append(cell)
+    rows = []
+    for texts, values in runs:
+        if len(texts) > 1 and values and len(values) <= rules.max_row_values:
+            k = len(texts) - 1
+            while k > 0 and _continues(texts[k - 1].text, texts[k].text, rules):
+                k -= 1
+            rows.append(texts[:k])
+            rows.append(texts[k:] + values)
+        else:
+            rows.append(texts + values)
+    return [r for r in rows if r]
+
+
+def _continues(prev: str, cell: str, rules: Rules) -> bool:
+    """Is ``cell`` the wrapped end of the label in ``prev``?"""
+    if rules.heading_rank(cell):
+        return False
+    return cell.startswith("(") or prev.count("(") > prev.count(")") or bool(rules.label_continuation.match(cell))
 
 
 def text_table(lines: list[Line], rules: Rules, table_id: str) -> Table:

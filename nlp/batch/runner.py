@@ -1,0 +1,232 @@
+"""Tag many reports into a store, in parallel, resumably.
+
+The main process discovers inputs, skips those the store already has, hands the rest to a pool
+of worker processes (each builds the pipeline once) and writes results to the store as they
+come back. Only the main process writes, in atomic batches, so a run killed at any moment
+loses no committed document and a rerun neither repeats nor duplicates one.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..config import load_config
+from ..errors import GovReportError
+from ..store import Store
+from .inputs import InputItem, discover, iter_items
+
+DEFAULT_FACTORY = "nlp:default_pipeline"
+
+
+@dataclass
+class RunSummary:
+    inputs: int = 0
+    written: int = 0      # new documents stored
+    skipped: int = 0      # inputs already in the store (same file, or same container item)
+    duplicates: int = 0   # read fine, but the same text is already stored under its doc_id
+    failed: int = 0
+    facts: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+    workers: int = 1
+    run_id: str | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    interrupted: bool = False
+
+    @property
+    def processed(self) -> int:
+        """Inputs that went through the pipeline in this run."""
+        return self.written + self.duplicates + self.failed
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.processed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def all_failed(self) -> bool:
+        return self.written + self.skipped + self.duplicates == 0
+
+    def counts(self) -> dict[str, Any]:
+        return {"inputs": self.inputs, "written": self.written, "skipped": self.skipped,
+                "duplicates": self.duplicates, "failed": self.failed, "facts": self.facts,
+                "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3),
+                "workers": self.workers, "interrupted": self.interrupted}
+
+
+# --- worker side ---------------------------------------------------------------------------
+_pipeline = None
+
+
+def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None) -> Any:
+    """The pipeline a worker runs: from a config file/name if given, else ``factory()``."""
+    from ..pipeline import Pipeline, resolve_factory
+
+    return Pipeline.from_config(config) if config else resolve_factory(factory)()
+
+
+def _init_worker(factory: str, config: str | None, single_thread: bool) -> None:
+    global _pipeline
+    if single_thread:  # N worker processes on N cores: no thread pools inside each
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM"):
+            os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
+    _pipeline = build_pipeline(factory, config)
+    if single_thread and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+
+
+def tag_item(item: InputItem) -> tuple[dict[str, Any] | None, str | None, dict[str, float]]:
+    """Run the worker's pipeline on one input: (record, None, timings) or (None, error, timings)."""
+    before = dict(_pipeline.timings)
+    try:
+        if item.path is not None:
+            doc = _pipeline.process(item.path)
+        else:
+            doc = _pipeline.process(item.text, name=item.source)
+        result: tuple[Any, Any] = (doc.to_dict(), None)
+    except GovReportError as e:
+        result = (None, str(e))
+    except Exception as e:  # a bug in one component on one file must not stop the run
+        result = (None, f"{type(e).__name__}: {e}")
+    delta = {k: v - before.get(k, 0.0) for k, v in _pipeline.timings.items() if v != before.get(k, 0.0)}
+    return result[0], result[1], delta
+
+
+# --- main side -----------------------------------------------------------------------------
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def tag_corpus(
+    inputs: Iterable[str | os.PathLike],
+    store: Store,
+    workers: int | None = None,
+    pipeline_config: str | None = None,
+    pipeline_factory: str = DEFAULT_FACTORY,
+    progress: bool | None = None,
+    command: str = "",
+    on_result: Callable[[InputItem, dict[str, Any] | None, str | None], None] | None = None,
+) -> RunSummary:
+    """Tag every report found in ``inputs`` into ``store``; see the module docstring.
+
+    ``progress``: None shows a bar only when stderr is a terminal. ``pipeline_factory`` is a
+    ``module:callable`` returning a Pipeline (it must be importable by worker processes).
+    """
+    cfg = load_config("batch")
+    sources = discover(list(inputs), cfg)
+    summary = RunSummary(inputs=sum(s.count for s in sources))
+    summary.workers = max(1, min(workers or default_workers(), summary.inputs or 1))
+    known = store.known_sources()
+    summary.run_id = store.start_run(command)
+    t0 = time.perf_counter()
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=summary.inputs, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.05,
+               disable=not (sys.stderr.isatty() if progress is None else progress))
+
+    def handle(item: InputItem, record: dict[str, Any] | None, error: str | None,
+               timings: dict[str, float] | None = None) -> None:
+        for k, v in (timings or {}).items():
+            summary.timings[k] += v
+        if error is not None:
+            error = error.removeprefix(f"{item.source}: ")  # ReadError repeats the path
+            summary.failed += 1
+            summary.failures.append((item.source, error))
+            store.write_failure(item.source, error)
+        elif store.write(record, item.key):
+            summary.written += 1
+            summary.facts += len(record.get("facts") or [])
+            summary.paragraphs += len(record.get("paragraphs") or [])
+        else:
+            summary.duplicates += 1
+        if on_result:
+            on_result(item, record, error)
+        bar.update(1)
+        if summary.failed:
+            bar.set_postfix(failed=summary.failed, refresh=False)
+
+    def todo() -> Iterable[InputItem]:
+        for item in iter_items(sources, cfg):
+            if item.error is not None:
+                handle(item, None, item.error)
+            elif item.key in known:
+                summary.skipped += 1
+                bar.update(1)
+            else:
+                yield item
+
+    try:
+        if summary.workers == 1:
+            started = False
+            for item in todo():
+                if not started:  # built on the first item: a rerun that skips everything builds nothing
+                    _init_worker(pipeline_factory, pipeline_config, single_thread=False)
+                    started = True
+                handle(item, *tag_item(item))
+        else:
+            _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
+                      (pipeline_factory, pipeline_config, True))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        bar.close()
+        summary.seconds = time.perf_counter() - t0
+        store.finish_run(summary.counts())
+    return summary
+
+
+def _run_pool(items: Iterable[InputItem], handle: Callable[..., None], workers: int, in_flight: int,
+              initargs: tuple[Any, ...]) -> None:
+    """Feed items to a process pool with at most ``in_flight`` waiting; a pool whose worker died
+    (killed, out of memory) is replaced and the items it held are recorded as failures."""
+    ctx = multiprocessing.get_context("spawn")  # fork is unsafe with threads (torch, tokenizers)
+    new_pool = lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)  # noqa: E731
+    pool = None  # started on the first item, so a rerun that skips everything starts no process
+    pending: dict[Future, InputItem] = {}
+
+    def collect(futures: Iterable[Future]) -> bool:
+        broken = False
+        for fut in futures:
+            item = pending.pop(fut)
+            try:
+                handle(item, *fut.result())
+            except BrokenProcessPool:
+                broken = True
+                handle(item, None, "worker process died while tagging this input")
+        return broken
+
+    try:
+        for item in items:
+            pool = pool or new_pool()
+            try:
+                pending[pool.submit(tag_item, item)] = item
+            except BrokenProcessPool:
+                handle(item, None, "worker process died while tagging this input")
+                collect(list(pending))
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                continue
+            if len(pending) >= in_flight:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                if collect(done):
+                    collect(list(pending))
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            collect(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

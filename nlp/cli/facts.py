@@ -1,0 +1,34 @@
+"""`govreport facts FILE [--format json|csv]`: the numeric facts of one report."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from . import app
+
+CSV_COLUMNS = ["field", "label", "subject", "value", "unit", "qualifier", "raw", "source", "paragraph",
+               "table", "start", "end"]
+
+
+@app.command()
+def facts(
+    path: Path = typer.Argument(..., help="A report file (.txt .html .pdf .docx)."),
+    format: str = typer.Option("json", "--format", "-f", help="json (one array) or csv."),
+) -> None:
+    """Print the quantities a report states (tables and prose), with their canonical fields."""
+    from .. import default_pipeline
+    from . import fail
+
+    if format not in ("json", "csv"):
+        fail(f"unknown format {format!r} (use json or csv)")
+    doc = default_pipeline().process(path)
+    if format == "json":
+        typer.echo(json.dumps(doc.facts, ensure_ascii=False, indent=1))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(doc.facts)

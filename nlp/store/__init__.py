@@ -1,0 +1,49 @@
+"""Output stores for tagged documents, opened by suffix or URL::
+
+    store = open_store("reports.sqlite")        # also .db/.sqlite3, sqlite:///..., or no suffix
+    store = open_store("postgresql://user@host/db")
+    store = open_store("reports.jsonl")         # one record per line (+ .sources/.failures/.runs.jsonl)
+    store = open_store("reports.parquet")       # a directory: one sub-directory of parts per table
+    store = open_store("reports.csv")           # a directory: one CSV file per table
+    store = open_store("-")                     # JSON Lines on standard output (no resuming)
+
+SQL and table-file stores share one relational schema (:mod:`nlp.store.schema`): documents,
+paragraphs, facts, checks, sources, runs, failures, and the SQL view ``fact_values``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import Store, StoreError
+from .csvdir import CsvStore
+from .jsonl import JsonlStore
+from .parquet import ParquetStore
+from .sql import SqlStore
+from .stdout import StdoutStore
+
+__all__ = ["open_store", "store_kind", "Store", "StoreError", "SqlStore", "JsonlStore",
+           "ParquetStore", "CsvStore", "StdoutStore"]
+
+_BY_SUFFIX = {".jsonl": JsonlStore, ".parquet": ParquetStore, ".csv": CsvStore,
+              ".sqlite": SqlStore, ".sqlite3": SqlStore, ".db": SqlStore, "": SqlStore}
+_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite://")
+
+
+def store_kind(url: str) -> type[Store]:
+    """The store class for an output path or URL."""
+    if url == "-":
+        return StdoutStore
+    if url.startswith(_SCHEMES):
+        return SqlStore
+    suffix = Path(url).suffix.lower()
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    raise StoreError(
+        f"{url}: cannot tell the output type from the suffix {suffix!r}; use .sqlite, .jsonl, "
+        ".parquet, .csv or a postgresql:// URL")
+
+
+def open_store(url: str | Path, mode: str = "a", batch_size: int | None = None) -> Store:
+    """Open (mode ``"a"``: create or resume) or read (``"r"``) the store at ``url``."""
+    url = str(url)
+    return store_kind(url)(url, mode=mode, batch_size=batch_size)

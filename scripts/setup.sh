@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Create .venv with everything: PyTorch pinned to the local CPU wheel first, then the package
+# with all extras under constraints.txt so nothing can pull a newer torch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[all]"
+.venv/bin/python -c "import torch, nlp; assert torch.__version__.startswith('2.13.0'), torch.__version__"
+echo "setup done: $(.venv/bin/govreport --help >/dev/null && echo 'govreport ready')"

@@ -1,0 +1,143 @@
+import io
+
+import docx
+import pytest
+
+import nlp
+from nlp.errors import ReadError
+from nlp.ingest import read, read_bytes
+
+MINI = "青石县2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我县收到申请１２件。\n"
+
+
+def test_encodings_are_detected(tmp_path):
+    for enc, data in [
+        ("utf-8", MINI.encode("utf-8")),
+        ("utf-8-bom", b"\xef\xbb\xbf" + MINI.encode("utf-8")),
+        ("gb18030", MINI.encode("gb18030")),
+        ("gbk", MINI.encode("gbk")),
+    ]:
+        path = tmp_path / f"r-{enc}.txt"
+        path.write_bytes(data)
+        doc = read(path)
+        assert "2023年,我县收到申请12件。" in doc.text, enc
+
+
+def test_raw_text_and_bytes_are_accepted():
+    assert read(MINI).source == "<text>"
+    assert read(MINI.encode("gb18030"), name="x").text == read(MINI).text
+
+
+def test_offsets_map_back_to_the_source(fixtures):
+    doc = read(fixtures / "mini-2021.txt")
+    i = doc.text.index("1,250条")
+    j = doc.source_offset(i)
+    assert doc.source_text[j:j + 6] == "1,250条"
+    k = doc.text.index("(一)主动公开")
+    assert doc.source_text[doc.source_offset(k)] == "("
+
+
+def test_web_chrome_is_removed(fixtures):
+    doc = read(fixtures / "mini-2021.txt")
+    for chrome in ("首页", "【打印】", "相关阅读", "扫一扫", "发布时间"):
+        assert chrome not in doc.text
+    assert any("发布时间" in line for line in doc.removed_lines)
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\t\n", "empty file"),
+        ("junk.txt", bytes(range(256)) * 4, "binary data"),
+        ("fake.pdf", b"hello, not a pdf", "not a PDF"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "corrupted PDF"),
+        ("broken.docx", b"PK\x03\x04 this is no zip", "corrupted DOCX"),
+        ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted DOCX"),
+        ("only-chrome.txt", "首页 > 政务公开\n【打印】\n扫一扫在手机打开\n".encode(), "no report text"),
+    ],
+)
+def test_bad_input_gives_one_clear_error(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as err:
+        read(path)
+    assert str(err.value).startswith(str(path)) and reason in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_unknown_and_directory(tmp_path):
+    with pytest.raises(ReadError, match="no such file"):
+        read(tmp_path / "nope.txt")
+    (tmp_path / "x.xlsx").write_bytes(b"data")
+    with pytest.raises(ReadError, match="unsupported file type '.xlsx'"):
+        read(tmp_path / "x.xlsx")
+    with pytest.raises(ReadError, match="is a directory"):
+        read(tmp_path.as_posix() + "/")
+
+
+def _pdf(text_ops: bytes) -> bytes:
+    """A minimal one-page PDF whose content stream is ``text_ops``."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text_ops) + text_ops + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def test_pdf_without_text_layer_is_reported(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf(b"0 0 1 rg 10 10 100 100 re f"))
+    with pytest.raises(ReadError, match="no text layer"):
+        read(path)
+
+
+def test_encrypted_pdf_is_reported(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(_pdf(b"BT /F1 12 Tf 72 720 Td (Report 2023) Tj ET")))
+    writer = pypdf.PdfWriter()
+    writer.append_pages_from_reader(reader)
+    writer.encrypt("secret")
+    path = tmp_path / "locked.pdf"
+    with open(path, "wb") as f:
+        writer.write(f)
+    with pytest.raises(ReadError, match="encrypted PDF"):
+        read(path)
+
+
+def test_simple_pdf_text_is_read(tmp_path):
+    path = tmp_path / "ok.pdf"
+    path.write_bytes(_pdf(b"BT /F1 12 Tf 72 720 Td (Annual report 2023) Tj ET"))
+    assert "Annual report 2023" in read(path).text
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("青石县2023年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph("2023年,我县收到申请12件。")
+    t = d.add_table(rows=2, cols=3)
+    for j, v in enumerate(["信息内容", "本年制发件数", "本年废止件数"]):
+        t.cell(0, j).text = v
+    for j, v in enumerate(["规章", "1", "0"]):
+        t.cell(1, j).text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = nlp.load(read_bytes(buf.getvalue(), "mini.docx"))
+    assert [p.text for p in doc.paragraphs] == ["2023年,我县收到申请12件。"]
+    assert doc.tables[0].grid() == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "1", "0"]]

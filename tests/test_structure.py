@@ -1,0 +1,104 @@
+import nlp
+
+
+def parse(text):
+    return nlp.load(text)
+
+
+def test_mini_report_structure(fixtures):
+    doc = nlp.load(fixtures / "mini-2021.txt")
+    m = doc.meta
+    assert (m.title, m.issuer, m.year, m.era, m.published) == (
+        "青石县2023年政府信息公开工作年度报告", "青石县", 2023, "2021", "2024-01-20")
+    assert [s.marker + s.title for s in doc.sections if s.level == 1] == [
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    assert [t.kind for t in doc.tables] == ["table2", "table3", "table4"]
+    assert len(doc.paragraphs) == 7
+    # signature lines are not prose
+    assert not any("2024年1月18日" in p.text for p in doc.paragraphs)
+
+
+def test_inline_heading_opens_a_section_and_stays_in_its_paragraph():
+    doc = parse("一、总体情况\n(一)主动公开情况。2024年,公开信息5500余条。\n(二)依申请公开情况:收到申请3件。")
+    p1, p2 = doc.paragraphs
+    assert p1.heading == "(一)主动公开情况。" and p1.text.startswith("(一)主动公开情况。2024年")
+    assert p2.heading == "(二)依申请公开情况:"
+    sec = {s.id: s for s in doc.sections}
+    assert sec[p1.section].title == "主动公开情况" and sec[p1.section].level == 2
+    assert sec[sec[p1.section].parent].title == "总体情况"
+
+
+def test_heading_styles_and_levels():
+    text = "\n".join([
+        "一、概述", "(一)加强组织领导", "1.健全制度", "正文第一段,内容较长,足以成为一个段落而不是标题。",
+        "(1)细化分工", "正文第二段,内容较长,足以成为一个段落而不是标题。",
+        "2、完善机制", "一是强化培训。全年举办培训3次。", "二、存在的主要问题", "问题较多,有待改进。",
+    ])
+    doc = parse(text)
+    levels = [(s.marker, s.title, s.level) for s in doc.sections]
+    assert levels == [
+        ("一、", "概述", 1), ("(一)", "加强组织领导", 2), ("1.", "健全制度", 3), ("(1)", "细化分工", 4),
+        ("2、", "完善机制", 3), ("一是", "强化培训", 4), ("二、", "存在的主要问题", 1)]
+
+
+def test_decimal_at_line_start_is_not_a_heading():
+    doc = parse("一、概述\n1.5万人次参加了培训,较上年有所增长,效果明显。")
+    assert len(doc.sections) == 1 and doc.paragraphs[0].heading is None
+
+
+def test_full_sentence_enumerator_is_prose():
+    doc = parse("五、存在的主要问题\n一是重大会议公开不全面,未能及时公开全体会议信息。")
+    assert doc.paragraphs[0].text.startswith("一是重大会议")
+
+
+def test_sentences_cover_the_paragraph():
+    doc = parse("一、总体情况\n全年公开信息100条。其中:政策解读5篇;图解2个!还有“回应”。末句无标点")
+    p = doc.paragraphs[0]
+    assert [s.text for s in p.sentences] == ["全年公开信息100条。", "其中:政策解读5篇;", "图解2个!", "还有“回应”。", "末句无标点"]
+    for s in p.sentences:
+        assert doc.text[s.start:s.end] == s.text
+
+
+def test_one_cell_per_line_table_does_not_leak_into_paragraphs():
+    text = "\n".join(["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年新", "制作数量",
+                      "规章", "0", "3", "规范性文件", "45", "23", "三、收到和处理政府信息公开申请情况",
+                      "五、存在的主要问题及改进情况", "部分栏目内容不够丰富,信息更新还不够及时。"])
+    doc = parse(text)
+    assert [t.kind for t in doc.tables] == ["table2"]
+    rows = doc.tables[0].grid()
+    assert ["规章", "0", "3"] in rows and ["规范性文件", "45", "23"] in rows
+    assert [p.text for p in doc.paragraphs] == ["部分栏目内容不够丰富,信息更新还不够及时。"]
+    for row in doc.tables[0].rows:
+        for c in row:
+            assert doc.text[c.start:c.end] == c.text
+
+
+def test_pipe_rows_keep_blank_cells():
+    doc = parse("附表\n统计指标 | 单位 | 统计数 |\n1.政府公报公开政府信息数 | 条 | |\n2.政府网站公开政府信息数 | 条 | 26567 |")
+    t = doc.tables[0]
+    assert t.kind == "legacy_stats"
+    assert t.grid()[1] == ["1.政府公报公开政府信息数", "条", ""]
+    assert not doc.paragraphs
+
+
+def test_record_round_trip(fixtures):
+    doc = nlp.load(fixtures / "mini-2021.txt")
+    d = doc.to_dict()
+    assert d["schema_version"] == nlp.SCHEMA_VERSION and d["doc_id"] == doc.doc_id
+    again = nlp.Document.from_dict(d)
+    assert again.to_dict() == d
+    for p in d["paragraphs"]:
+        assert d["text"][p["start"]:p["end"]] == p["text"]
+
+
+def test_pipeline_components_can_be_listed_and_swapped(fixtures):
+    pipe = nlp.Pipeline.from_config("pipeline")
+    assert pipe.names[0] == "structure"
+    calls = []
+    pipe.add("spy", lambda d: calls.append(d.doc_id) or d)
+    doc = pipe.process(fixtures / "mini-2021.txt")
+    assert calls == [doc.doc_id]
+    pipe.remove("spy")
+    assert "spy" not in pipe.names
+    assert pipe.timings["ingest"] > 0 and pipe.timings["structure"] > 0
