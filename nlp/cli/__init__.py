@@ -32,6 +32,7 @@ def fail(message: str, code: int = 1) -> None:
 
 # Subcommands register themselves on import (one module each).
 from . import tag  # noqa: E402,F401
+from . import segment, train_segmenter, train, evaluate, pretrain, annotate  # noqa: E402,F401
 from . import facts  # noqa: E402,F401
 from . import export  # noqa: E402,F401
 

@@ -1,0 +1,107 @@
+"""Paragraph classification component: every prose paragraph gets ``labels`` + ``scores``
+(13 labels of ``configs/labels.yaml``), and the sentences of paragraphs labelled problems or
+improvements get sentence-level ``labels`` + ``scores`` for those two labels.
+
+The model is the shipped baseline (``models/artifacts/baseline.skops``) unless ``model`` names
+another ``.skops`` file or a fine-tuned transformer directory. Models are loaded once per
+process and all paragraphs of a document go through one predict call."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .document import Document, Paragraph, Sentence
+from .errors import ModelError
+
+SENTENCE_LABELS = ("problems", "improvements")
+_SENTENCE = re.compile(r"[^。!?;！？；]+(?:[。!?;！？；]+|$)")
+
+
+def shipped_baseline_path() -> Path:
+    return Path(str(resources.files("models"))) / "artifacts" / "baseline.skops"
+
+
+@lru_cache(maxsize=8)
+def load_model(model: str | None = None):
+    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline."""
+    from models.baseline import BaselineClassifier
+
+    path = Path(model) if model else shipped_baseline_path()
+    if not path.exists():
+        raise ModelError(f"{path}: no such model file or directory")
+    if path.is_dir():
+        from models.transformer import TransformerClassifier
+
+        return TransformerClassifier.load(path)
+    if path.suffix == ".skops" or not model:
+        return BaselineClassifier.load(path)
+    raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
+
+
+def split_sentences(p: Paragraph) -> list[Sentence]:
+    """Sentences of a paragraph when the parser did not provide them (offsets into the document)."""
+    return [Sentence(p.start + m.start(), p.start + m.end(), m.group())
+            for m in _SENTENCE.finditer(p.text) if m.group().strip()]
+
+
+class ParagraphClassifier:
+    """Pipeline component. ``model``: None (shipped baseline), a ``.skops`` path or a transformer
+    directory; ``sentence_model``: the baseline whose sentence head labels sentences (default:
+    ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
+
+    def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
+                 precision: int = 4):
+        self.model = load_model(str(model) if model else None)
+        self.sentences = sentences
+        self.precision = precision
+        self.sentence_model = None
+        if sentences:
+            if sentence_model:
+                self.sentence_model = load_model(str(sentence_model))
+            elif getattr(self.model, "sentence_head", None) is not None:
+                self.sentence_model = self.model
+            else:
+                self.sentence_model = load_model(None)
+            if getattr(self.sentence_model, "sentence_head", None) is None:
+                raise ModelError("the sentence model has no sentence head (train the baseline with sentence labels)")
+
+    def __call__(self, doc: Document) -> Document:
+        from models.baseline import decide
+
+        paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+        if not paragraphs:
+            return doc
+        labels = self.model.labels
+        P = self.model.predict_proba([p.text for p in paragraphs])
+        chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
+        for p, row, labs in zip(paragraphs, P, chosen):
+            p.labels = labs
+            p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
+        if self.sentences:
+            self._label_sentences(doc, [p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
+        return doc
+
+    def _label_sentences(self, doc: Document, paragraphs: list[Paragraph]) -> None:
+        if not paragraphs:
+            return
+        head = self.sentence_model.sentence_head
+        pairs: list[tuple[Paragraph, Sentence]] = []
+        for p in paragraphs:
+            if not p.sentences:
+                p.sentences = split_sentences(p)
+            pairs += [(p, s) for s in p.sentences]
+        if not pairs:
+            return
+        S = self.sentence_model.predict_sentences_proba([s.text for _, s in pairs])
+        for (p, s), row in zip(pairs, S):
+            s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}
+            s.labels = [l for l, v, t in zip(head.labels, row, head.thresholds) if v >= t and l in p.labels]
+
+
+def classify_overrides(model: str | None) -> dict[str, Any]:
+    """Pipeline overrides that make ``govreport tag --model PATH`` use another classifier:
+    ``Pipeline.from_config("pipeline", **classify_overrides(path))``."""
+    return {"classify": {"model": str(model)}} if model else {}

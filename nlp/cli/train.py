@@ -1,0 +1,23 @@
+"""`govreport train --config configs/NAME.yaml`: train the baseline or a transformer."""
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+import typer
+
+from . import app
+
+
+@app.command()
+def train(
+    config: str = typer.Option(..., "--config", "-c", help="Training config (configs/train_baseline.yaml, …)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Override the config's output path."),
+) -> None:
+    """Train a paragraph classifier (kind: baseline | transformer) from a config."""
+    from training.train import train as run
+
+    t0 = time.perf_counter()
+    _, path, summary = run(config, output)
+    typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
+               f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s -> {path}")

@@ -1,0 +1,62 @@
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.baseline import BaselineClassifier
+from nlp.errors import ModelError
+from training.annotations import read_jsonl
+from training.data_utils import label_names, sentence_examples
+
+FIXTURE = Path(__file__).parent / "fixtures" / "classify_train.jsonl"
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    records = read_jsonl(FIXTURE)
+    st, sl = sentence_examples(records)
+    return BaselineClassifier(label_names(), seed=0).fit([a.text for a in records], [a.labels for a in records], st, sl)
+
+
+def test_fit_predict_on_unseen_paragraphs(fitted):
+    got = fitted.predict(["全年收到政府信息公开申请9件,均按期答复。", "下一步,我们将进一步加强业务培训,完善制度。",
+                          "首页 > 政务公开 > 【打印】"])
+    assert "request_disclosure" in got[0]
+    assert "improvements" in got[1]
+    assert "noise" in got[2]
+    P = fitted.predict_proba(["无。"])
+    assert P.shape == (1, 13) and np.all((P >= 0) & (P <= 1))
+    assert len(fitted.thresholds) == 13
+
+
+def test_sentence_head(fitted):
+    P = fitted.predict_sentences_proba(["公开内容不够全面,解读形式有待丰富。", "今后将持续推进重点领域信息公开。"])
+    assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]  # columns: problems, improvements
+
+
+def test_skops_round_trip(fitted, tmp_path):
+    path = fitted.save(tmp_path / "m.skops")
+    assert zipfile.is_zipfile(path)
+    loaded = BaselineClassifier.load(path)
+    texts = ["2022年主动公开信息3000条。", "未发生行政复议。"]
+    assert np.allclose(loaded.predict_proba(texts), fitted.predict_proba(texts))
+    assert loaded.thresholds == fitted.thresholds and loaded.labels == fitted.labels
+
+
+def test_load_refuses_bad_files(tmp_path):
+    bad = tmp_path / "bad.skops"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelError):
+        BaselineClassifier.load(bad)
+    with pytest.raises(ModelError, match="no such"):
+        BaselineClassifier.load(tmp_path / "missing.skops")
+
+
+def test_load_refuses_types_outside_the_allow_list(tmp_path):
+    import skops.io as sio
+
+    path = tmp_path / "other.skops"
+    sio.dump({"format": "govreport-baseline/1", "x": Path("/tmp")}, path)
+    with pytest.raises(ModelError, match="untrusted"):
+        BaselineClassifier.load(path)

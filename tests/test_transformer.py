@@ -1,0 +1,68 @@
+"""The whole transformer path on a toy configuration: pretrain -> fine-tune -> save -> load -> predict."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from nlp.config import load_config
+from nlp.errors import ModelError
+from training.annotations import read_jsonl
+from training.data_utils import label_names
+
+FIXTURE = Path(__file__).parent / "fixtures" / "classify_train.jsonl"
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory):
+    from training.pretrain import pretrain
+
+    texts = [a.text for a in read_jsonl(FIXTURE)] * 3
+    out = tmp_path_factory.mktemp("pretrain")
+    summary = pretrain(texts, out, load_config("pretrain_tiny"))
+    assert summary["steps"] == 4 and summary["vocab_size"] > 100
+    return out
+
+
+def test_pretrain_writes_a_safetensors_checkpoint(tiny_checkpoint):
+    assert (tiny_checkpoint / "model.safetensors").is_file()
+    assert (tiny_checkpoint / "tokenizer.json").is_file()
+    assert not list(tiny_checkpoint.glob("*.bin"))
+
+
+def test_finetune_save_load_predict(tiny_checkpoint, tmp_path):
+    from models.transformer import TransformerClassifier
+
+    records = read_jsonl(FIXTURE)
+    texts, labels = [a.text for a in records], [a.labels for a in records]
+    clf = TransformerClassifier(label_names(), tiny_checkpoint, max_length=64, epochs=1, batch_size=8)
+    clf.tune = True
+    clf.fit(texts, labels, texts[:13], labels[:13])
+    out = clf.save(tmp_path / "model")
+    assert (out / "model.safetensors").is_file() and (out / "govreport.json").is_file()
+    loaded = TransformerClassifier.load(out)
+    assert loaded.labels == label_names() and loaded.thresholds == clf.thresholds
+    P1, P2 = clf.predict_proba(texts[:4]), loaded.predict_proba(texts[:4])
+    assert P1.shape == (4, 13) and np.allclose(P1, P2, atol=1e-5)
+    assert all(labs for labs in loaded.predict(texts[:4]))
+
+
+def test_train_command_config_runs_the_transformer(tiny_checkpoint, tmp_path):
+    from training.train import train
+
+    cfg = dict(load_config("train_transformer_tiny"))
+    cfg["data"] = {"annotations": str(FIXTURE)}
+    cfg["model"] = {**cfg["model"], "checkpoint": str(tiny_checkpoint)}
+    model, path, summary = train(cfg, str(tmp_path / "ft"))
+    assert summary["gold_train"] == 26 and (path / "model.safetensors").is_file()
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path):
+    from models.transformer import TransformerClassifier
+
+    with pytest.raises(ModelError, match="config.json"):
+        TransformerClassifier(["a"], tmp_path).fit(["x"], [["a"]])
+    with pytest.raises(ModelError, match="govreport.json"):
+        TransformerClassifier.load(tmp_path)

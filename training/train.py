@@ -1,0 +1,90 @@
+"""Train a paragraph classifier from a config (``configs/train_baseline.yaml``,
+``configs/train_transformer.yaml``): data paths, labels, hyper-parameters, seed, output."""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import Any
+
+from nlp.config import load_config
+from nlp.errors import ConfigError
+
+from .annotations import Annotation
+from .data_utils import gold, label_names, load_split, resolve, select, sentence_examples
+
+KINDS = ("baseline", "transformer")
+
+
+def read_config(config: str | dict) -> dict[str, Any]:
+    cfg = dict(load_config(config) if isinstance(config, str) else config)
+    if cfg.get("kind") not in KINDS:
+        raise ConfigError(f"training config: kind must be one of {', '.join(KINDS)}, not {cfg.get('kind')!r}")
+    return cfg
+
+
+def parse_reports(paths: list[str]) -> list:
+    """Parse report files with the structure parser only (no classifier)."""
+    from nlp.pipeline import Pipeline
+
+    pipe = Pipeline.from_config("pipeline", classify={"enabled": False}, segment={"enabled": False})
+    files = sorted({f for p in paths for f in glob.glob(str(resolve(p)), recursive=True) if Path(f).is_file()})
+    return [pipe.process(f) for f in files]
+
+
+def silver(cfg: dict, exclude_sources: set[str]) -> list[Annotation]:
+    """Weak labels over ``data.silver`` report files (globs), skipping gold documents."""
+    paths = (cfg.get("data") or {}).get("silver") or []
+    if not paths:
+        return []
+    from .weak import WeakLabeller
+
+    labeller = WeakLabeller((cfg.get("data") or {}).get("weak_labels", "weak_labels"))
+    docs = [d for d in parse_reports(paths) if Path(d.source).name not in {Path(s).name for s in exclude_sources}]
+    return [Annotation(doc.source, p.text, labels, doc.doc_id, p.id)
+            for doc, p, labels in labeller.label_documents(docs) if labels]
+
+
+def build_model(cfg: dict, labels: list[str]):
+    params = dict(cfg.get("model") or {})
+    seed = int(cfg.get("seed", 0))
+    if cfg["kind"] == "baseline":
+        from models.baseline import BaselineClassifier
+
+        return BaselineClassifier(labels, seed=seed, **params)
+    from models.transformer import TransformerClassifier
+
+    checkpoint = params.pop("checkpoint", None)
+    if not checkpoint:
+        raise ConfigError("transformer config: model.checkpoint (a local checkpoint directory) is required")
+    return TransformerClassifier(labels, resolve(checkpoint), seed=seed, **params)
+
+
+def fit(cfg: dict, train: list[Annotation], dev: list[Annotation] | None = None):
+    """Fit the configured model kind on annotation records."""
+    labels = label_names(cfg.get("labels", "labels"))
+    model = build_model(cfg, labels)
+    texts, ys = [a.text for a in train], [a.labels for a in train]
+    if cfg["kind"] == "baseline":
+        sent_texts, sent_labels = sentence_examples(train)
+        return model.fit(texts, ys, sent_texts or None, sent_labels or None)
+    return model.fit(texts, ys, [a.text for a in dev] if dev else None, [a.labels for a in dev] if dev else None)
+
+
+def train(config: str | dict, output: str | None = None) -> tuple[Any, Path, dict]:
+    """Train from ``config`` and save to ``output`` (default: the config's ``output``).
+    Returns (model, saved path, summary)."""
+    cfg = read_config(config)
+    data = cfg.get("data") or {}
+    annotations = gold(cfg)
+    split = load_split(data.get("split"))
+    part = data.get("train_on", "train")
+    train_set = select(annotations, split, part)
+    dev_set = select(annotations, split, "dev") if part == "train" else []
+    extra = silver(cfg, {a.source for a in annotations})
+    model = fit(cfg, train_set + extra, dev_set)
+    out = output or cfg.get("output")
+    if not out:
+        raise ConfigError("training config: output is required (or pass --output)")
+    path = model.save(resolve(out) if not Path(out).is_absolute() and output is None else Path(out))
+    return model, Path(path), {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra),
+                               "dev": len(dev_set), "output": str(path)}
