@@ -132,7 +132,8 @@ class Document:
             section_id = s.parent
         return path[::-1]
 
-    def to_dict(self, with_tokens: bool = False) -> dict[str, Any]:
+    def to_dict(self, with_tokens: bool = True) -> dict[str, Any]:
+        # Paragraph tokens are included when the segment component produced them.
         # Built by hand: dataclasses.asdict deep-copies recursively and was a quarter of tag time.
         return {
             "schema_version": SCHEMA_VERSION,

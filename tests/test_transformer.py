@@ -66,3 +66,27 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
         TransformerClassifier(["a"], tmp_path).fit(["x"], [["a"]])
     with pytest.raises(ModelError, match="govreport.json"):
         TransformerClassifier.load(tmp_path)
+
+
+def test_tag_command_uses_a_transformer_model_dir(tiny_checkpoint, tmp_path, fixtures):
+    """`govreport tag --model DIR` labels every paragraph with the fine-tuned transformer."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from models.transformer import TransformerClassifier
+    from nlp.cli import app
+
+    records = read_jsonl(FIXTURE)
+    clf = TransformerClassifier(label_names(), tiny_checkpoint, max_length=64, epochs=1, batch_size=8)
+    clf.fit([a.text for a in records], [a.labels for a in records])
+    model_dir = clf.save(tmp_path / "model")
+    out = tmp_path / "tagged.jsonl"
+    result = CliRunner().invoke(app, ["tag", str(fixtures / "mini-2021.txt"), "--model", str(model_dir),
+                                      "-o", str(out), "-j", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    expected = {round(float(p), 4) for p in clf.predict_proba([record["paragraphs"][0]["text"]])[0]}
+    got = {round(v, 4) for v in record["paragraphs"][0]["scores"].values()}
+    assert got == expected  # the scores come from this transformer, not the shipped baseline
+    assert all(p["labels"] for p in record["paragraphs"])

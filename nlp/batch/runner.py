@@ -65,19 +65,23 @@ class RunSummary:
 _pipeline = None
 
 
-def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None) -> Any:
-    """The pipeline a worker runs: from a config file/name if given, else ``factory()``."""
+def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None,
+                   overrides: dict[str, dict[str, Any]] | None = None) -> Any:
+    """The pipeline a worker runs: from a config file/name (with per-component ``overrides``,
+    e.g. another classifier model) if either is given, else ``factory()``."""
     from ..pipeline import Pipeline, resolve_factory
 
-    return Pipeline.from_config(config) if config else resolve_factory(factory)()
+    if config or overrides:
+        return Pipeline.from_config(config or "pipeline", **(overrides or {}))
+    return resolve_factory(factory)()
 
 
-def _init_worker(factory: str, config: str | None, single_thread: bool) -> None:
+def _init_worker(factory: str, config: str | None, overrides: dict | None, single_thread: bool) -> None:
     global _pipeline
     if single_thread:  # N worker processes on N cores: no thread pools inside each
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM"):
             os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
-    _pipeline = build_pipeline(factory, config)
+    _pipeline = build_pipeline(factory, config, overrides)
     if single_thread and "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
 
@@ -113,6 +117,7 @@ def tag_corpus(
     workers: int | None = None,
     pipeline_config: str | None = None,
     pipeline_factory: str = DEFAULT_FACTORY,
+    pipeline_overrides: dict[str, dict[str, Any]] | None = None,
     progress: bool | None = None,
     command: str = "",
     on_result: Callable[[InputItem, dict[str, Any] | None, str | None], None] | None = None,
@@ -171,12 +176,12 @@ def tag_corpus(
             started = False
             for item in todo():
                 if not started:  # built on the first item: a rerun that skips everything builds nothing
-                    _init_worker(pipeline_factory, pipeline_config, single_thread=False)
+                    _init_worker(pipeline_factory, pipeline_config, pipeline_overrides, single_thread=False)
                     started = True
                 handle(item, *tag_item(item))
         else:
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
-                      (pipeline_factory, pipeline_config, True))
+                      (pipeline_factory, pipeline_config, pipeline_overrides, True))
     except KeyboardInterrupt:
         summary.interrupted = True
         raise

@@ -33,6 +33,9 @@ def tag(
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: all cores)."),
     pipeline: Optional[str] = typer.Option(None, "--pipeline", help="Pipeline config file (a copy of "
                                            "configs/pipeline.yaml) or module:callable returning a Pipeline."),
+    model: Optional[str] = typer.Option(None, "--model", help="Paragraph classifier: a .skops baseline or a "
+                                        "transformer directory (default: the shipped baseline)."),
+    tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (jieba) and keep tokens in records."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
@@ -41,11 +44,15 @@ def tag(
     from ..batch import tag_corpus
     from ..store import open_store
 
+    from ..classify import classify_overrides
+
     config, factory = split_pipeline_option(pipeline)
+    overrides = classify_overrides(model) | ({"segment": {"enabled": True}} if tokens else {})
     try:
         store = open_store(output, batch_size=batch_size)
         try:
             summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
+                                 pipeline_overrides=overrides,
                                  progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
         finally:
             store.close()
