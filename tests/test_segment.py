@@ -49,5 +49,5 @@ def test_segment_component_fills_tokens():
     SegmentComponent()(doc)
     assert doc.paragraphs[0].tokens == ["依申请公开", "。"]
     assert doc.paragraphs[1].tokens == ["行政复议", "。"]
-    assert "tokens" in doc.to_dict(with_tokens=True)["paragraphs"][0]
-    assert "tokens" not in doc.to_dict()["paragraphs"][0]
+    assert doc.to_dict()["paragraphs"][0]["tokens"] == ["依申请公开", "。"]  # present once segmented
+    assert "tokens" not in doc.to_dict(with_tokens=False)["paragraphs"][0]
