@@ -7,7 +7,6 @@ another ``.skops`` file or a fine-tuned transformer directory. Models are loaded
 process and all paragraphs of a document go through one predict call."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any
 
 from .document import Document, Paragraph, Sentence
 from .errors import ModelError
+from .structure import split_sentences
 
 SENTENCE_LABELS = ("problems", "improvements")
-_SENTENCE = re.compile(r"[^。!?;！？；]+(?:[。!?;！？；]+|$)")
 
 
 def shipped_baseline_path() -> Path:
@@ -39,12 +38,6 @@ def load_model(model: str | None = None):
     if path.suffix == ".skops" or not model:
         return BaselineClassifier.load(path)
     raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
-
-
-def split_sentences(p: Paragraph) -> list[Sentence]:
-    """Sentences of a paragraph when the parser did not provide them (offsets into the document)."""
-    return [Sentence(p.start + m.start(), p.start + m.end(), m.group())
-            for m in _SENTENCE.finditer(p.text) if m.group().strip()]
 
 
 class ParagraphClassifier:
@@ -91,7 +84,7 @@ class ParagraphClassifier:
         pairs: list[tuple[Paragraph, Sentence]] = []
         for p in paragraphs:
             if not p.sentences:
-                p.sentences = split_sentences(p)
+                p.sentences = split_sentences(p.text, p.start)
             pairs += [(p, s) for s in p.sentences]
         if not pairs:
             return

@@ -1,18 +1,17 @@
 """Paths, labels and gold/silver data for training and evaluation configs."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from nlp.config import load_config
 from nlp.errors import ConfigError
+from nlp.structure import split_sentences
 
 from .annotations import Annotation, read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE_LABELS = ("problems", "improvements")
-_SENT = re.compile(r"[^。!?;！？；]+(?:[。!?;！？；]+|$)")
 
 
 def resolve(path: str | Path) -> Path:
@@ -65,12 +64,8 @@ def sentence_examples(annotations: list[Annotation]) -> tuple[list[str], list[li
                 texts.append(s.text)
                 labels.append([l for l in s.labels if l in SENTENCE_LABELS])
         elif not set(a.labels) & set(SENTENCE_LABELS):
-            for m in _SENT.finditer(a.text):
-                if m.group().strip():
-                    texts.append(m.group())
-                    labels.append([])
+            for sentence in split_sentences(a.text):
+                texts.append(sentence.text)
+                labels.append([])
     return texts, labels
 
-
-def split_sentences(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _SENT.finditer(text) if m.group().strip()]

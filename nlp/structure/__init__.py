@@ -2,13 +2,18 @@
 reader's lines. A pipeline component (``StructureParser``)."""
 from __future__ import annotations
 
-from ..document import Document
+from ..document import Document, Sentence
 from .meta import build_meta
-from .outline import OutlineBuilder, add_line
+from .outline import OutlineBuilder, add_line, sentences
 from .rules import Rules, load_rules
 from .tables import find_text_tables, grid_table, text_table
 
-__all__ = ["StructureParser"]
+__all__ = ["StructureParser", "split_sentences"]
+
+
+def split_sentences(text: str, start: int = 0, rules: str = "structure") -> list[Sentence]:
+    """Sentences of ``text`` as the parser splits them; offsets are ``start`` + index in ``text``."""
+    return sentences(text, start, load_rules(rules))
 
 
 class StructureParser:
