@@ -30,9 +30,6 @@ def test_docx_built_from_text_matches_text(fixtures):
     """Write the mini report as a DOCX (paragraphs and real tables) and parse it back."""
     text_doc = nlp.load(fixtures / "mini-2021.txt")
     d = docx.Document()
-    table_lines = {}
-    for t in text_doc.tables:
-        table_lines[t.start] = t
     pos = 0
     for line in text_doc.text.split("\n"):
         t = next((t for t in text_doc.tables if t.start <= pos < t.end), None)

@@ -2,6 +2,8 @@
 reader's lines. A pipeline component (``StructureParser``)."""
 from __future__ import annotations
 
+from itertools import groupby
+
 from ..document import Document, Sentence
 from .meta import build_meta
 from .outline import OutlineBuilder, add_line, sentences
@@ -22,7 +24,7 @@ class StructureParser:
 
     def __call__(self, doc: Document) -> Document:
         rules = self.rules
-        text_lines, items = self._tables_and_lines(doc)
+        items = self._tables_and_lines(doc)
         builder = OutlineBuilder(rules)
         title_lines: list[str] = []
         signature_dates: list[str] = []
@@ -54,7 +56,7 @@ class StructureParser:
             in_preamble = False
             if rules.is_caption(text):
                 continue
-            if rules.signature_date.match(text) and self._near_signature(text, nxt, builder, rules):
+            if rules.signature_date.match(text):
                 signature_dates.append(text)
                 continue
             if rules.signature_body.match(text) and nxt and rules.signature_date.match(nxt[2]):
@@ -74,44 +76,21 @@ class StructureParser:
     def _is_title_line(text: str, rules: Rules) -> bool:
         return len(text) <= 40 and not rules.heading_rank(text) and not any(c in text for c in "。,;")
 
-    @staticmethod
-    def _near_signature(text, nxt, builder, rules) -> bool:
-        return True
-
-    def _tables_and_lines(self, doc: Document):
-        """Split the reader's lines into table items and text-line items, in document order."""
-        rules = self.rules
+    def _tables_and_lines(self, doc: Document) -> list[tuple[str, object]]:
+        """The reader's lines as ("line", (start, end, text)) and ("table", Table) items, in
+        document order: grids from the reader, and tables found among the text lines."""
         items: list[tuple[str, object]] = []
-        text_lines: list[tuple[int, int, str]] = []
-
-        def flush_text() -> None:
-            if not text_lines:
-                return
-            spans = find_text_tables(text_lines, rules)
-            pos = 0
-            for i, j in spans:
-                items.extend(("line", l) for l in text_lines[pos:i])
-                items.append(("table", text_table(text_lines[i:j], rules, "")))
-                pos = j
-            items.extend(("line", l) for l in text_lines[pos:])
-            text_lines.clear()
-
-        current_grid, grid_start, grid_end = None, 0, 0
-        for start, end, kind in doc.lines:
-            if kind.startswith("table:"):
-                k = int(kind.split(":")[1])
-                if current_grid != k:
-                    flush_text()
-                    if current_grid is not None:
-                        items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
-                    current_grid, grid_start = k, start
-                grid_end = end
+        for kind, run in groupby(doc.lines, key=lambda line: line[2]):
+            run = list(run)
+            if kind != "text":
+                rows = doc.source_tables[int(kind.split(":")[1])]
+                items.append(("table", grid_table(rows, run[0][0], run[-1][1], self.rules, "")))
                 continue
-            if current_grid is not None:
-                items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
-                current_grid = None
-            text_lines.append((start, end, doc.text[start:end]))
-        flush_text()
-        if current_grid is not None:
-            items.append(("table", grid_table(doc.source_tables[current_grid], grid_start, grid_end, rules, "")))
-        return text_lines, items
+            lines = [(start, end, doc.text[start:end]) for start, end, _ in run]
+            pos = 0
+            for i, j in find_text_tables(lines, self.rules):
+                items.extend(("line", line) for line in lines[pos:i])
+                items.append(("table", text_table(lines[i:j], self.rules, "")))
+                pos = j
+            items.extend(("line", line) for line in lines[pos:])
+        return items

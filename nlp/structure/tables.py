@@ -132,8 +132,7 @@ def text_table(lines: list[Line], rules: Rules, table_id: str) -> Table:
     rows = _pipe_rows(lines) if any("|" in t for _, _, t in lines) else None
     if rows is None:
         rows = _stream_rows(_cells(lines, rules), rules)
-    text = " ".join(c.text for row in rows for c in row)
-    return Table(table_id, table_kind(text, rules), lines[0][0], lines[-1][1], rows)
+    return grid_table(rows, lines[0][0], lines[-1][1], rules, table_id)
 
 
 def grid_table(rows: list[list[Cell]], start: int, end: int, rules: Rules, table_id: str) -> Table:
