@@ -50,8 +50,7 @@ def compare(
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Output file (default: stdout); "
                                          "with --all a folder (default: compare/)."),
 ) -> None:
-    """Compare one issuer's reports year over year: every field with its change, fields that
-    appear or disappear, checks that newly fail, label shares, repeated problem sentences."""
+    """Compare one issuer's reports year over year (fields, checks, labels, repeated problems)."""
     from ..views.compare import Comparer
     from ..views.compare_format import FORMATS, SUFFIX, render
     from ..views.queries import open_sql_store

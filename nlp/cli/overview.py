@@ -16,8 +16,7 @@ def overview(
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page (or .json with --format json)."),
     fmt: str = typer.Option("html", "--format", "-f", help="html (inline SVG charts) or json (the numbers)."),
 ) -> None:
-    """Documents per year/era/level, coverage of key fields, requests received and refused,
-    and the share of reports with failed checks, as one self-contained HTML page."""
+    """Write one self-contained HTML page with the picture of a whole store."""
     from ..views.overview import overview_data, render_overview
     from ..views.queries import open_sql_store
 

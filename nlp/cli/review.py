@@ -17,8 +17,7 @@ def review(
     doc: Optional[str] = typer.Option(None, "--doc", help="doc_id (or a unique prefix) of the stored document."),
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
 ) -> None:
-    """Write one HTML page (no network, inline CSS/JS) showing the report with labelled
-    paragraphs, every fact at its offsets, the tables as grids and the failed checks."""
+    """Write one self-contained HTML page to review a report: labels, facts, tables, checks."""
     from ..views.review import review_page
 
     try:
