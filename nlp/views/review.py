@@ -284,11 +284,19 @@ class ReviewPage:
         items = []
         for c in failed:
             targets = [t for fld in c.get("fields") or [] for t in by_field.get(fld, [])]
-            links = "".join(f'<a href="#{esc(t)}">{esc(t)}</a>' for t in targets)
+            links = "".join(f'<a href="#{esc(t)}">{esc(self._target_name(t))}</a>' for t in targets)
             items.append(f'<li data-targets="{esc(" ".join(targets))}"><b>{esc(c.get("name"))}</b>: '
                          f'{esc(c.get("detail"))}<br><span class="muted">cells:</span> {links or "—"}</li>')
         return (f"<h2>Failed checks ({len(failed)} of {n})</h2>"
                 f'<ul class="checks">{"".join(items)}</ul><p class="muted">click a check to outline its cells</p>')
+
+    def _target_name(self, target: str) -> str:
+        """c-t2-1-7 -> "t2 row 2 col 8"; f12 -> the fact as written, in quotes."""
+        if target.startswith("c-"):
+            table_id, row, col = target[2:].rsplit("-", 2)
+            return f"{table_id} row {int(row) + 1} col {int(col) + 1}"
+        fact = (self.r.get("facts") or [])[int(target[1:])]
+        return f"“{fact.get('raw') or self.text[fact['start']:fact['end']]}”"
 
     def unplaced_html(self) -> str:
         facts = self.r.get("facts") or []
