@@ -162,6 +162,8 @@ def _step_html(step: dict[str, Any]) -> str:
     probs = step["problems"]
     out.append(f"<h3>Problem sentences</h3><p class=\"muted\">{len(probs['pairs'])} paired, "
                f"{probs['repeated']} repeated ({esc(probs['method'])} ≥ {probs['repeated_at']})</p>")
+    if probs["pairs"] or probs["old_only"] or probs["new_only"]:
+        out.append(f'<div class="pair"><b>{y0}</b><b>{y1}</b><b class="sim">similarity</b></div>')
     for p in probs["pairs"]:
         cls = "pair repeated" if p["repeated"] else "pair"
         out.append(f'<div class="{cls}"><div>{esc(p["old"])}</div><div>{esc(p["new"])}</div>'
