@@ -128,6 +128,12 @@ def test_known_mistakes(reports):
     assert "paragraph not found: '本报告依据" in details
 
 
+def test_issuer_not_stated_expects_none(reports):
+    g = ds.GoldReport("x09", reports["x02"].page, {**reports["x02"].gold, "issuer": []}, reports["x02"].path)
+    assert ds.score_report(g, ds.Prediction(2019, "2019", None)).counts["issuer_ok"] == 1
+    assert ds.score_report(g, ds.Prediction(2019, "2019", "我局")).counts["issuer_ok"] == 0
+
+
 def test_paragraph_match_prefers_containing_span_then_start_inside_anchor(reports):
     page = reports["x02"].page
     a0, a1 = ds.anchor_span(page, "（二）依申请公开。全年")

@@ -11,7 +11,7 @@ Run it from a worktree root: the ``nlp`` package of the current directory is wha
 
 Metrics, overall and per gold era:
 - year / era / year+era / issuer accuracy (issuer: the predicted one, whitespace removed, is in
-  the gold list);
+  the gold list; an empty gold list means the excerpt never names the body: no issuer is right);
 - prose facts: a predicted prose fact matches a gold fact when its span, mapped back into
   page.txt, overlaps the gold number and the values are equal (a negated gold fact: value 0
   overlapping its anchor); precision, recall, and canonical-id accuracy over matched facts
@@ -211,7 +211,8 @@ def _score_meta(r: ReportScore, gold: dict, pred: Prediction) -> None:
     year_ok = pred.year == gold.get("year")
     era_ok = str(pred.era) == str(gold.get("era"))
     issuers = {strip_ws(x) for x in gold.get("issuer") or [] if strip_ws(x)}
-    issuer_ok = bool(strip_ws(pred.issuer)) and strip_ws(pred.issuer) in issuers
+    # an empty gold list: the excerpt never names the body, so the right answer is none
+    issuer_ok = strip_ws(pred.issuer) in issuers if issuers else not strip_ws(pred.issuer)
     c["year_ok"] += year_ok
     c["era_ok"] += era_ok
     c["year_era_ok"] += year_ok and era_ok
@@ -455,8 +456,8 @@ def check_gold(reports: list[GoldReport]) -> list[str]:
             say(f"era {gold.get('era')!r} is not one of {ERAS}")
         if not isinstance(gold.get("year"), int):
             say(f"year {gold.get('year')!r} is not an integer")
-        if not gold.get("issuer"):
-            say("no issuer")
+        if not isinstance(gold.get("issuer"), list):
+            say("issuer is not a list (use [] when the excerpt never names the body)")
         if gold.get("url") in urls:
             say(f"same url as {urls[gold['url']]}")
         urls.setdefault(gold.get("url"), g.id)
