@@ -193,7 +193,7 @@ class Store(ABC):
         return final
 
     def _run_started(self) -> None:
-        """Hook: databases record the run at once; file stores with their first commit."""
+        """Hook: a backend that records a run before its first commit."""
 
     def _maybe_flush(self) -> None:
         if (len(self._batch.records) >= self.batch_size

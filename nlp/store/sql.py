@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 60  # SQLite: how long a writer waits for another one's transaction
 RETRIES = 5
+MIN_FREE_BYTES = 256 * 1024  # room for SQLite's -wal and -shm files (32 KiB) and a transaction
 
 
 def engine_url(url: str) -> str:
@@ -62,9 +64,9 @@ class SqlStore(Store):
         if self.dialect == "sqlite":
             self.db = Path(sa_url.database or "")
             self._check_sqlite_file(mode)
-            if mode == "a":
-                self._new_file = not self.db.exists()
+            if mode == "a" and not self.db.exists():
                 self._created_dirs = make_parent(self.db)
+                self._create_file()
             connect_args = {"timeout": BUSY_TIMEOUT_S}
         try:
             self.engine: Engine = create_engine(sa_url, json_serializer=_dumps, future=True, connect_args=connect_args)
@@ -84,6 +86,17 @@ class SqlStore(Store):
             raise
         self._opened = True
 
+    def _create_file(self) -> None:
+        """Create the empty database file here, so that an unwritable folder gets the OS's reason."""
+        try:
+            os.close(os.open(self.db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            return  # another writer created it just now
+        except OSError as e:
+            remove_empty_dirs(self._created_dirs)
+            raise StoreError(f"{self.db}: cannot create the database ({e.strerror or e})") from None
+        self._new_file = True
+
     def _check_sqlite_file(self, mode: str) -> None:
         db = self.db
         if db.is_dir():
@@ -94,19 +107,33 @@ class SqlStore(Store):
             return
         try:
             with open(db, "rb") as f:
-                head = f.read(len(SQLITE_MAGIC))
+                head = f.read(20)
         except OSError as e:
             raise StoreError(f"{db}: cannot read ({e.strerror or e})") from None
-        if head and head != SQLITE_MAGIC:
+        if head and not head.startswith(SQLITE_MAGIC):
             raise StoreError(f"{db}: exists and is not an SQLite database")
+        if mode == "a" and _free_bytes(db.parent) < MIN_FREE_BYTES:
+            # SQLite would fail with "disk I/O error" and leave its -wal and -shm files behind
+            raise StoreError(f"{db}: cannot write (No space left on device: "
+                             f"{_free_bytes(db.parent) // 1024} KiB free)")
+        if head[18:19] == b"\x01":
+            # Not in WAL mode (every store is): look before the engine connects, as its WAL
+            # pragma would change the file. Read-only, this creates nothing beside it.
+            try:
+                con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                    have = {r[1] for r in con.execute("PRAGMA table_info(documents)")}
+                finally:
+                    con.close()
+            except sqlite3.Error as e:
+                raise StoreError(f"{db}: cannot read the database ({e})") from None
+            self._check_names(names, have)
 
-    def _check_tables(self) -> None:
+    def _check_names(self, names: set[str], have: set[str]) -> None:
         """Never add tables to a database that holds something else (a foreign SQLite file), nor
         read or write a ``documents`` table that is not ours."""
-        insp = inspect(self.engine)
-        names = set(insp.get_table_names())
         if "documents" in names:
-            have = {c["name"] for c in insp.get_columns("documents")}
             missing = {c.name for c in schema.documents.columns} - have
             if missing:
                 raise StoreError(f"{self._safe_url()}: its documents table is not a govreport one "
@@ -116,6 +143,12 @@ class SqlStore(Store):
         elif self.dialect == "sqlite" and names:
             raise StoreError(f"{self.db}: an SQLite database that is not a govreport store "
                              f"(tables: {', '.join(sorted(names)[:5])})")
+
+    def _check_tables(self) -> None:
+        insp = inspect(self.engine)
+        names = set(insp.get_table_names())
+        have = {c["name"] for c in insp.get_columns("documents")} if "documents" in names else set()
+        self._check_names(names, have)
 
     def _safe_url(self) -> str:
         if self.db is not None:
@@ -179,12 +212,6 @@ class SqlStore(Store):
             last = ids[-1]
 
     # --- writing ------------------------------------------------------------------------
-    def _run_started(self) -> None:
-        try:
-            self._transaction(lambda conn: conn.execute(schema.runs.insert(), [self._run]))
-        except SQLAlchemyError as e:
-            raise StoreError(f"{self._safe_url()}: write failed: {_short(e)}") from None
-
     def _commit(self, batch: Batch) -> list[dict[str, Any]]:
         try:
             return self._transaction(lambda conn: self._commit_rows(conn, batch, batch.records))
@@ -300,6 +327,14 @@ class SqlStore(Store):
         except SQLAlchemyError:
             return False
         return docs == 0 and set(runs) <= {self.run_id}
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return MIN_FREE_BYTES  # cannot tell: let SQLite try
+    return st.f_bavail * st.f_frsize
 
 
 def _transient(e: BaseException, creating: bool) -> bool:
