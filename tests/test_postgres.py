@@ -52,7 +52,8 @@ def fresh(pg_url):
 
     store = SqlStore(pg_url)
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP VIEW IF EXISTS fact_values")
+        for view in ("fact_values", "fact_best"):
+            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
     schema.metadata.drop_all(store.engine)
     store.close()
     return pg_url

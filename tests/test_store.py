@@ -99,7 +99,7 @@ def test_sqlite_schema_view_and_indexes(tmp_path):
         "EXPLAIN QUERY PLAN SELECT issuer, year, value FROM fact_values WHERE field = 'x'"))
     assert "ix_facts_field_doc" in plan
     (counts,) = con.execute("SELECT counts FROM runs").fetchone()
-    assert json.loads(counts) == {"written": 3}
+    assert json.loads(counts) == {"written": 3, "duplicates": 0, "failed": 0, "facts": 6, "paragraphs": 3}
     # Chinese stays readable in JSON columns
     assert "requests" in con.execute("SELECT labels FROM paragraphs").fetchone()[0]
     assert "总体情况" in con.execute("SELECT sections FROM documents LIMIT 1").fetchone()[0]
@@ -183,7 +183,8 @@ def test_bad_store_paths_are_clear_errors(tmp_path):
     (tmp_path / "p.parquet").rename(tmp_path / "p.csv")
     with pytest.raises(StoreError, match="a parquet store, not csv"):
         open_store(tmp_path / "p.csv")
-    with open_store(tmp_path / "r.jsonl"):
-        pass
+    with open_store(tmp_path / "r.jsonl") as store:
+        store.start_run()
+        store.finish_run()
     with pytest.raises(StoreError, match="read-only"):
         open_store(tmp_path / "r.jsonl", mode="r").write(make_record(1))
