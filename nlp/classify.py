@@ -63,11 +63,17 @@ class ParagraphClassifier:
                 raise ModelError("the sentence model has no sentence head (train the baseline with sentence labels)")
 
     def __call__(self, doc: Document) -> Document:
+        self.pipe([doc])
+        return doc
+
+    def pipe(self, docs: list[Document]) -> list[Document]:
+        """Label the paragraphs (then sentences) of many documents with one predict call each,
+        so a transformer on a GPU gets full batches; the labels are those of one call per document."""
         from models.baseline import decide
 
-        paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+        paragraphs = [p for doc in docs for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
-            return doc
+            return docs
         labels = self.model.labels
         P = self.model.predict_proba([p.text for p in paragraphs])
         chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
@@ -75,10 +81,10 @@ class ParagraphClassifier:
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
         if self.sentences:
-            self._label_sentences(doc, [p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
-        return doc
+            self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
+        return docs
 
-    def _label_sentences(self, doc: Document, paragraphs: list[Paragraph]) -> None:
+    def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
         if not paragraphs:
             return
         head = self.sentence_model.sentence_head

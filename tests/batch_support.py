@@ -74,7 +74,8 @@ def find_facts(doc: Document) -> Document:
 
 class TextPipeline(Pipeline):
     """Reads UTF-8 text files or strings without the full ingest step; "FAIL" in a text makes
-    it a bad input; $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down."""
+    it a bad input, "CRASH" kills the worker process (as a segfault in a native reader would);
+    $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down."""
 
     def process(self, source, name=None):
         t0 = time.perf_counter()
@@ -89,6 +90,8 @@ class TextPipeline(Pipeline):
             text = source
         if "FAIL" in text:
             raise ReadError(name, "marked as a bad input")
+        if "CRASH" in text:
+            os._exit(70)
         delay = float(os.environ.get("GOVREPORT_TEST_DELAY", "0"))
         if delay:
             time.sleep(delay)
