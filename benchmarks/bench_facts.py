@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import nlp  # noqa: E402
 from nlp.checks import TableChecks  # noqa: E402
 from nlp.config import corpus_dir  # noqa: E402
+from nlp.errors import ReadError  # noqa: E402
 from nlp.facts import FactExtractor  # noqa: E402
 
 
@@ -29,7 +30,12 @@ def main() -> None:
         return
     files = sorted((root / "seeds").glob("*.txt")) + sorted((root / "pdf").glob("*.pdf"))
     structure_only = nlp.Pipeline.from_config("pipeline", facts={"enabled": False}, checks={"enabled": False})
-    docs = [structure_only.process(p) for p in files]
+    docs = []
+    for p in files:
+        try:
+            docs.append(structure_only.process(p))
+        except ReadError as e:  # the scanned PDF has no text layer
+            print(f"skipped: {e}")
     chars = sum(len(d.text) for d in docs)
     extractor, checks = FactExtractor(), TableChecks()
     work = [copy.copy(d) for d in docs]
