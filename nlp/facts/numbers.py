@@ -77,6 +77,8 @@ class NumberReader:
             rf"(?P<unit>%|{alternation(units)})?$"
         )
         self._cached_cell = lru_cache(maxsize=4096)(self._parse_cell)
+        self.one_units = set(cfg.get("lone_one_units", []))
+        self.clause_ends = set(cfg.get("clause_ends", ""))
 
     # -- numerals -------------------------------------------------------------------------
     @staticmethod
@@ -124,9 +126,9 @@ class NumberReader:
             return None
         chinese = not numeral[0].isdigit()
         unit = m.group("unit")
-        if chinese and (unit is None or numeral == "一"):
+        if chinese and (unit is None or numeral == "一" and not self._counted_one(m)):
             # Chinese numerals count only with a measure word, and a lone 一 is idiom
-            # (一次, 一个窗口, 一站式), not a statistic.
+            # (一次, 一个窗口, 一站式, 一件事一次办), not a statistic.
             return None
         value = self.numeral_value(numeral)
         if value is None:
@@ -134,6 +136,12 @@ class NumberReader:
         if m.group("mult"):
             value *= self.multipliers[m.group("mult")]
         return self._quantity(m, value, unit, numeral, chinese)
+
+    def _counted_one(self, m: re.Match) -> bool:
+        """申请一件, : a lone 一 whose measure word ends its clause is a count."""
+        end = m.end()
+        return (m.group("unit") in self.one_units and not m.group("post")
+                and (end == len(m.string) or m.string[end] in self.clause_ends))
 
     def _quantity(self, m: re.Match, value: Decimal, unit: str | None, numeral: str, chinese: bool) -> Quantity:
         approx = bool(m.group("pre") or m.group("post") or m.group("mid"))

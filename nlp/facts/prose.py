@@ -59,13 +59,15 @@ class _Words:
                 out.add(w)
         return out
 
-    def spans(self, a: int, b: int, words: set[str]) -> list[tuple[int, int, str]]:
+    def spans(self, a: int, b: int, words: set[str], whole: bool = True,
+              longest_only: bool = False) -> list[tuple[int, int, str]]:
+        """(start, end, word) of ``words`` inside text[a:b] (``whole``) or starting there."""
         out = []
         for i in range(bisect_left(self.starts, a), len(self.starts)):
-            s, e, w, _ = self.occ[i]
+            s, e, w, longest = self.occ[i]
             if s >= b:
                 break
-            if e <= b and w in words:
+            if (e <= b or not whole) and w in words and (longest or not longest_only):
                 out.append((s, e, w))
         return out
 
@@ -80,6 +82,7 @@ class ProseExtractor:
         self.strip_trailing = re.compile("(?:" + "|".join(sub["strip_trailing"]) + ")+$")
         self.post_after = tuple(sub["post_subject_after"])
         self.sentence_chars = set(sub["sentence_breaks"])
+        self.year_targets = set(sub["year_targets"])
         self.clause_chars = set(sub["clause_breaks"]) | self.sentence_chars
 
         # scan 1: not-facts, negation phrases and quantities, leftmost first
@@ -94,7 +97,8 @@ class ProseExtractor:
             not_after = f"(?!{alternation(neg.not_after_cue)})" if neg.not_after_cue else ""
             # a cue, then the LAST target within the clause (未发生…行政复议、行政诉讼); or the
             # first target, then a zero word (依申请公开…为零)
-            forms = [rf"(?P<neg_cue>(?:{alternation(neg.cues)}){not_after}[^{breaks}]{{0,{neg.max_gap}}}(?:{targets}))"]
+            cues = alternation([*neg.cues, *(c for t in neg.targets for c in t.cues)])
+            forms = [rf"(?P<neg_cue>(?P<neg_cue_word>{cues}){not_after}[^{breaks}]{{0,{neg.max_gap}}}(?:{targets}))"]
             if neg.zero_words:
                 forms.append(rf"(?:{targets})[^{breaks}]{{0,{neg.max_gap}}}?(?:{alternation(neg.zero_words)})")
             parts.append("(?P<neg>" + "|".join(forms) + ")")
@@ -103,8 +107,9 @@ class ProseExtractor:
         self.scan = guarded("|".join(parts), re.M)
 
         # scan 2: every keyword (all occurrences, overlapping) and every break character
-        self.rule_words = {w for r in schema.prose_rules for w in (*r.all, *r.any, *r.none)}
+        self.rule_words = {w for r in schema.prose_rules for w in (*r.all, *r.any, *r.none, *r.sentence_none)}
         self.topic_of = {w: t for t, ws in schema.prose_topics.items() for w in ws}
+        self.topic_words = set(self.topic_of)
         self.scope_words = set(schema.prose_scope_exclude)
         self.period_words = set(schema.prose_other_period)
         self.part_words = set(schema.prose_part_words)
@@ -128,7 +133,7 @@ class ProseExtractor:
         for p in doc.paragraphs:
             if any(s < p.end and p.start < e for s, e in tables):
                 continue
-            facts.extend(self.paragraph_facts(doc.text[p.start:p.end], era, p.start, p.id, doc.meta.year))
+            facts.extend(self.paragraph_facts(doc.text[p.start:p.end], era, p.start, p.id))
         return facts
 
     def _words(self, text: str) -> _Words:
@@ -146,9 +151,8 @@ class ProseExtractor:
         return _Words([o[0] for o in occ], occ, sb, cb)
 
     def paragraph_facts(self, text: str, era: str | None, offset: int = 0,
-                        paragraph: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-        """Facts of one paragraph; ``offset`` is where ``text`` starts in the document,
-        ``year`` the report year (a figure stated for another year gets no id)."""
+                        paragraph: str | None = None) -> list[dict[str, Any]]:
+        """Facts of one paragraph; ``offset`` is where ``text`` starts in the document."""
         quantities: list[Quantity] = []
         negations: list[re.Match] = []
         years: list[tuple[int, int]] = []  # (end, year) of every year mention
@@ -160,13 +164,13 @@ class ProseExtractor:
                     quantities.append(q)
             elif kind == "neg":
                 negations.append(m)
-            elif kind == "nf_year":
-                years.append((m.end(), int(YEAR.search(m.group()).group())))
+            elif kind == "nf_year" and not (m.start() and text[m.start() - 1] in self.year_targets):
+                years.append((m.end(), int(YEAR.search(m.group()).group())))  # not 结转到2023年
         if not quantities and not negations:
             return []
         ws = self._words(text)
         opening_end = ws.sentence_breaks[0] if ws.sentence_breaks else len(text)
-        ctx = _Context(self, text, ws, era, year, years, self.scope_words & ws.within(0, opening_end))
+        ctx = _Context(text, ws, era, years, self.scope_words & ws.within(0, opening_end))
         facts = [self._fact(q, i, quantities, ctx, offset, paragraph) for i, q in enumerate(quantities)]
         for m in negations:
             facts.extend(self._negated(m, ctx, offset, paragraph))
@@ -184,12 +188,13 @@ class ProseExtractor:
         k = bisect_left(ws.clause_breaks, q.end)
         p1 = min(next_start, ws.clause_breaks[k] if k < len(ws.clause_breaks) else len(text))
         clause, post = text[c0:q.start], text[q.end:p1]
-        subject = self._subject(clause)
+        subject = bare = self._subject(clause)
         after_noun = clause.rstrip().endswith(self.post_after)
         if after_noun and self._subject(post) or not subject:
             subject = self._subject(post) or subject
         own_post = p1 < next_start or next_start == len(text)  # the words after it are not the next number's
-        field = self._field(q, ctx, s0, c0, p1, clause, post, after_noun, own_post)
+        # a clause of connectives only (…79小项,共计6657条) takes its subject from the sentence
+        field = self._field(q, ctx, s0, c0, p1, clause, post, after_noun, own_post, bool(clause.strip()) and not bare)
         return {
             "field": field, "label": self.schema.label(field) if field else None, "subject": subject,
             "value": q.value, "unit": q.unit, "qualifier": q.qualifier, "raw": q.raw, "source": "prose",
@@ -201,15 +206,17 @@ class ProseExtractor:
         return self.strip_trailing.sub("", s).strip("() ")
 
     def _field(self, q: Quantity, ctx: "_Context", s0: int, c0: int, p1: int, clause: str, post: str,
-               after_noun: bool, own_post: bool) -> str | None:
+               after_noun: bool, own_post: bool, bare: bool) -> str | None:
+        subject = self._subject(clause)
         ws = ctx.words
-        if ctx.scoped or ws.within(s0, q.start) & self.scope_words:
+        sentence = ws.within(s0, q.start)
+        if ctx.scoped or sentence & self.scope_words:
             return None  # a figure about one sector, not the body-wide statistic
         # last year's figure or a change against it: only rules about another period
         # (上年结转, 结转下年度) apply
         other_period = ctx.earlier_year(s0, q.start) or bool(ws.within(c0, q.start, longest_only=True)
                                                             & self.period_words)
-        in_part = bool(ws.within(s0, q.start) & self.part_words) or clause.startswith("含")
+        in_part = bool(sentence & self.part_words) or clause.startswith("含")
         topic = self._topic(ws, s0, q.start)
         before = ws.within(c0, q.start)
         after = ws.within(q.end, p1) if post else set()
@@ -217,25 +224,29 @@ class ProseExtractor:
         # (另有103件顺延到下年度答复), or, failing that, when it runs to the end of the clause
         # (配备了2名兼职工作人员) rather than into the next number's subject (6件申请中不掌握4件)
         tries = [before | after] if after_noun else [before, before | after] if after and own_post else [before]
+        if bare:  # a clause with no subject of its own (…79小项,共计6657条): the sentence's
+            tries.append(sentence | after if own_post else sentence)
         for present in tries:
-            if not (clause if present is before else clause + post):
+            if not present:
                 continue
-            field = self._match_rule(q, present, topic, in_part, ctx.era, other_period)
+            field = self._match_rule(q, present, sentence, topic, in_part, ctx.era, other_period, subject)
             if field:
                 return field
         return None
 
-    def _match_rule(self, q: Quantity, present: set[str], topic: str | None, in_part: bool,
-                    era: str | None, other_period: bool) -> str | None:
+    def _match_rule(self, q: Quantity, present: set[str], sentence: set[str], topic: str | None, in_part: bool,
+                    era: str | None, other_period: bool, bare: str) -> str | None:
         candidates = sorted({i for w in present for i in self.rules_by_word.get(w, ())})
         rules = self.schema.prose_rules
         for i in candidates:
             rule = rules[i]
             if (rule.total and in_part) or (rule.topic and rule.topic != topic) or (other_period and not rule.any_period):
                 continue
+            if rule.max_clause is not None and len(bare) > rule.max_clause:
+                continue
             if not rule.all_set <= present or (rule.any_set and not rule.any_set & present):
                 continue
-            if rule.none_set & present:
+            if rule.none_set & present or rule.sentence_none_set & sentence:
                 continue
             fd = self.schema.get(rule.field)
             if not fd.in_era(era) or fd.kind != q.kind:
@@ -247,8 +258,8 @@ class ProseExtractor:
 
     def _topic(self, ws: _Words, a: int, b: int) -> str | None:
         best, best_end = None, -1
-        for s, e, w in ws.spans(a, b, set(self.topic_of)):
-            if e > best_end:
+        for s, e, w in ws.spans(a, b, self.topic_words):
+            if e > best_end:  # the later end wins: 规章制度 over the 规章 inside it
                 best, best_end = self.topic_of[w], e
         return best
 
@@ -262,14 +273,17 @@ class ProseExtractor:
                 or ctx.earlier_year(s0, a) or ws.within(c0, a, longest_only=True) & self.period_words):
             return []
         zero_form = m.group("neg_cue") is None
+        own_cue = not zero_form and m.group("neg_cue_word") not in self.negation.cues  # 未向…收取费用
         found: list[tuple[int, int, NegationTarget]] = []
         for t in self.negation.targets:
-            spans = ws.spans(a, b, set(t.words))
+            spans = ws.spans(a, b, set(t.words), whole=False)
             if not spans or present & set(t.unless) or not self.schema.get(t.field).in_era(ctx.era):
                 continue
-            # the phrase from the cue to the target (未发生…行政诉讼), or from the target to the
-            # zero word (依申请公开…为零)
-            found.append((spans[0][0], b, t) if zero_form else (a, spans[-1][1], t))
+            if own_cue and m.group("neg_cue_word") not in t.cues:
+                continue
+            # the phrase from the cue to the end of the target (未发生…行政诉讼, 没有依申请公开),
+            # or from the target to the zero word (依申请公开…为零)
+            found.append((spans[0][0], b, t) if zero_form else (a, max(e for _, e, _ in spans), t))
         facts = []
         for start, end, t in sorted(found, key=lambda x: (x[0] if zero_form else x[1])):
             raw = ctx.text[start:end]
@@ -285,19 +299,25 @@ class ProseExtractor:
 class _Context:
     """What every number of one paragraph shares."""
 
-    def __init__(self, ex: ProseExtractor, text: str, words: _Words, era: str | None, year: int | None,
-                 years: list[tuple[int, int]], opening_scope: set[str]):
-        self.text, self.words, self.era, self.year = text, words, era, year
+    def __init__(self, text: str, words: _Words, era: str | None, years: list[tuple[int, int]],
+                 opening_scope: set[str]):
+        self.text, self.words, self.era = text, words, era
         self.year_ends = [e for e, _ in years]
         self.year_values = [y for _, y in years]
         self.scoped = bool(opening_scope)
 
-    def earlier_year(self, a: int, b: int) -> bool:
-        """The last year named in text[a:b] is before the report year (a previous year's figure)."""
-        if self.year is None:
+    def earlier_year(self, s0: int, b: int) -> bool:
+        """In a sentence naming several years (2021年收到3件,2022年收到7件), the figure at
+        ``b`` belongs to the last year named before it; any but the latest is another period."""
+        if len(self.year_ends) < 2:
             return False
-        k = bisect_right(self.year_ends, b) - 1
-        return k >= 0 and self.year_ends[k] > a and self.year_values[k] < self.year
+        k = bisect_left(self.words.sentence_breaks, b)
+        s1 = self.words.sentence_breaks[k] if k < len(self.words.sentence_breaks) else len(self.text)
+        lo, hi = bisect_right(self.year_ends, s0), bisect_right(self.year_ends, s1)
+        last = bisect_right(self.year_ends, b) - 1
+        if hi - lo < 2 or last < lo:
+            return False
+        return self.year_values[last] < max(self.year_values[lo:hi])
 
 
 def _after_last(positions: list[int], end: int) -> int:

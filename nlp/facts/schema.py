@@ -43,9 +43,12 @@ class ProseRule:
     topic: str | None
     total: bool
     any_period: bool = False  # about another year by nature (上年结转): period words do not block it
+    sentence_none: list[str] = field(default_factory=list)  # words barred from the whole sentence
+    max_clause: int | None = None  # longest clause subject (含新制定: 3) the rule accepts
 
     def __post_init__(self) -> None:
         self.all_set, self.any_set, self.none_set = frozenset(self.all), frozenset(self.any), frozenset(self.none)
+        self.sentence_none_set = frozenset(self.sentence_none)
 
 
 @dataclass
@@ -56,6 +59,7 @@ class NegationTarget:
     field: str
     words: list[str]
     unless: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)  # cues that deny this target only
 
 
 @dataclass
@@ -105,13 +109,14 @@ class FieldSchema:
         self.prose_scope_exclude: list[str] = list(cfg.get("prose_scope_exclude") or [])
         self.prose_rules = [
             ProseRule(r["field"], list(r.get("all", [])), list(r.get("any", [])), list(r.get("none", [])),
-                      r.get("topic"), bool(r.get("total", False)), bool(r.get("any_period", False)))
+                      r.get("topic"), bool(r.get("total", False)), bool(r.get("any_period", False)),
+                      list(r.get("sentence_none", [])), r.get("max_clause"))
             for r in cfg.get("prose_rules") or []
         ]
         self.prose_other_period: list[str] = list(cfg.get("prose_other_period") or [])
         self.prose_part_words: list[str] = list(cfg.get("prose_part_words") or [])
         neg = dict(cfg.get("prose_negation") or {})
-        targets = [NegationTarget(t["field"], list(t["words"]), list(t.get("unless", [])))
+        targets = [NegationTarget(t["field"], list(t["words"]), list(t.get("unless", [])), list(t.get("cues", [])))
                    for t in neg.pop("targets", [])]
         self.negation = Negation(**{k: set(v) if k == "blockers" else v for k, v in neg.items()}, targets=targets)
         for fid in [r.field for r in self.prose_rules] + [t.field for t in targets] + list(self.derived) + [
