@@ -5,11 +5,12 @@ addresses, e-mails, URLs, list ordinals and article references are not facts
 (``not_facts`` in ``configs/facts.yaml``). A count denied in words (未收到申请, 无行政复议,
 零报告) is a fact of value 0 marked ``negated`` (``prose_negation`` in ``configs/fields.yaml``).
 
-A paragraph is read in two scans with compiled patterns, never re-scanned per number:
-one scan finds, left to right, every not-a-fact span, negation phrase and quantity (one
-alternation, so a quantity inside a date or a phone number is never seen); the other finds
-every rule keyword, topic word and sentence/clause break. Each number's context (its
-sentence, its clause, the words after it) is then looked up in those lists by bisection.
+A paragraph is read with compiled patterns, never re-scanned per number: one scan finds, left
+to right, every not-a-fact span and every quantity (one alternation, so a number inside a date
+or a phone number is never seen); a second finds every rule keyword, topic word and negation
+word (overlapping occurrences included), a third the sentence and clause breaks. Each number's
+context (its sentence, its clause, the words after it) is then looked up in those lists by
+bisection, and negation phrases are read off the word list.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class _Words:
     occ: list[tuple[int, int, str, bool]]  # (start, end, word, longest at its start)
     sentence_breaks: list[int]  # positions of sentence-break characters
     clause_breaks: list[int]    # positions of clause-break characters (sentence breaks included)
+    hard_breaks: list[int]      # clause breaks but 、 (which joins the items of a list)
 
     def within(self, a: int, b: int, longest_only: bool = False) -> set[str]:
         """Words wholly inside text[a:b]."""
@@ -85,40 +87,43 @@ class ProseExtractor:
         self.year_targets = set(sub["year_targets"])
         self.clause_chars = set(sub["clause_breaks"]) | self.sentence_chars
 
-        # scan 1: not-facts, negation phrases and quantities, leftmost first
+        # scan 1: not-facts and quantities, leftmost first (a number inside a date or a phone
+        # number is never seen); a qualifier (约, 近…) never starts a quantity when a not-fact
+        # follows it
         nf = cfg["not_facts"]
         not_facts = "|".join(f"(?P<nf_{name}>{p})" for name, p in nf.items())
         any_not_fact = "|".join(f"(?:{p})" for p in nf.values())
-        neg = self.negation = schema.negation
-        parts = [not_facts]
-        if neg.targets:
-            breaks = re.escape("".join(sorted(self.clause_chars - {"、"})))
-            targets = alternation(w for t in neg.targets for w in t.words)
-            not_after = f"(?!{alternation(neg.not_after_cue)})" if neg.not_after_cue else ""
-            # a cue, then the LAST target within the clause (未发生…行政复议、行政诉讼); or the
-            # first target, then a zero word (依申请公开…为零)
-            cues = alternation([*neg.cues, *(c for t in neg.targets for c in t.cues)])
-            forms = [rf"(?P<neg_cue>(?P<neg_cue_word>{cues}){not_after}[^{breaks}]{{0,{neg.max_gap}}}(?:{targets}))"]
-            if neg.zero_words:
-                forms.append(rf"(?:{targets})[^{breaks}]{{0,{neg.max_gap}}}?(?:{alternation(neg.zero_words)})")
-            parts.append("(?P<neg>" + "|".join(forms) + ")")
-        # a qualifier (约, 近…) is never the start of a quantity when a not-fact follows it
-        parts.append(rf"(?P<q>(?:(?P<pre>{reader.before})(?!{any_not_fact}))?{reader.body})")
-        self.scan = guarded("|".join(parts), re.M)
+        self.scan = guarded(f"{not_facts}|(?P<q>(?:(?P<pre>{reader.before})(?!{any_not_fact}))?{reader.body})",
+                            re.M)
 
-        # scan 2: every keyword (all occurrences, overlapping) and every break character
+        # negations are found on the word scan: a cue, then within the clause the LAST target
+        # (未发生…行政复议、行政诉讼); or the first target in the clause, then a zero word
+        # (依申请公开…为零)
+        neg = self.negation = schema.negation
+        self.cue_words = set(neg.cues) | {c for t in neg.targets for c in t.cues}
+        self.zero_words = set(neg.zero_words)
+        self.target_words = {w for t in neg.targets for w in t.words}
+        self.not_after_cue = tuple(neg.not_after_cue)
+        self.neg_hint = re.compile(alternation(self.cue_words | self.zero_words)) if neg.targets else None
+
+        # scan 2: every keyword (all occurrences, overlapping); the break characters
+        breaks = "".join(sorted(self.clause_chars))
+        self.break_scan = re.compile(f"[{re.escape(breaks)}]")
         self.rule_words = {w for r in schema.prose_rules for w in (*r.all, *r.any, *r.none, *r.sentence_none)}
         self.topic_of = {w: t for t, ws in schema.prose_topics.items() for w in ws}
         self.topic_words = set(self.topic_of)
         self.scope_words = set(schema.prose_scope_exclude)
         self.period_words = set(schema.prose_other_period)
         self.part_words = set(schema.prose_part_words)
-        self.neg_words = {w for t in neg.targets for w in (*t.words, *t.unless)} | set(neg.blockers)
+        self.neg_words = ({w for t in neg.targets for w in t.unless} | set(neg.blockers) | self.cue_words
+                          | self.zero_words | self.target_words)
         words = (self.rule_words | set(self.topic_of) | self.scope_words | self.period_words | self.part_words
-                 | self.neg_words | self.clause_chars)
+                 | self.neg_words)
         self.word_scan = re.compile(alternation(words))
-        # every word is found where the longest word at its position starts: its prefixes
-        self.prefixes = {w: [p for p in words if w.startswith(p) and p != w] for w in words}
+        # every word is found where the longest word at its position starts: its prefixes,
+        # longest first
+        self.prefixes = {w: sorted((p for p in words if w.startswith(p) and p != w), key=len, reverse=True)
+                         for w in words}
         # rules indexed by the words that can trigger them, so a number tries only those
         self.rules_by_word: dict[str, list[int]] = {}
         for i, r in enumerate(schema.prose_rules):
@@ -137,24 +142,22 @@ class ProseExtractor:
         return facts
 
     def _words(self, text: str) -> _Words:
-        occ, sb, cb = [], [], []
-        sentence, clause, prefixes = self.sentence_chars, self.clause_chars, self.prefixes
+        occ = []
+        prefixes = self.prefixes
         for s, w in find_overlapping(self.word_scan, text):
-            if len(w) == 1 and w in clause:
-                cb.append(s)
-                if w in sentence:
-                    sb.append(s)
-                continue
             occ.append((s, s + len(w), w, True))
             for p in prefixes[w]:
                 occ.append((s, s + len(p), p, False))
-        return _Words([o[0] for o in occ], occ, sb, cb)
+        cb = [m.start() for m in self.break_scan.finditer(text)]
+        sentence = self.sentence_chars
+        return _Words([o[0] for o in occ], occ, [i for i in cb if text[i] in sentence], cb,
+                      [i for i in cb if text[i] != "、"])
 
     def paragraph_facts(self, text: str, era: str | None, offset: int = 0,
                         paragraph: str | None = None) -> list[dict[str, Any]]:
         """Facts of one paragraph; ``offset`` is where ``text`` starts in the document."""
         quantities: list[Quantity] = []
-        negations: list[re.Match] = []
+        skipped: list[tuple[int, int]] = []  # not-fact spans
         years: list[tuple[int, int]] = []  # (end, year) of every year mention
         for m in self.scan.finditer(text):
             kind = m.lastgroup
@@ -162,20 +165,22 @@ class ProseExtractor:
                 q = self.reader.quantity(m)
                 if q is not None:
                     quantities.append(q)
-            elif kind == "neg":
-                negations.append(m)
-            elif kind == "nf_year" and not (m.start() and text[m.start() - 1] in self.year_targets):
+                continue
+            skipped.append(m.span())
+            if kind == "nf_year" and not (m.start() and text[m.start() - 1] in self.year_targets):
                 years.append((m.end(), int(YEAR.search(m.group()).group())))  # not 结转到2023年
-        if not quantities and not negations:
+        hint = self.neg_hint is not None and self.neg_hint.search(text) is not None
+        if not quantities and not hint:
             return []
         ws = self._words(text)
         opening_end = ws.sentence_breaks[0] if ws.sentence_breaks else len(text)
         ctx = _Context(text, ws, era, years, self.scope_words & ws.within(0, opening_end))
         facts = [self._fact(q, i, quantities, ctx, offset, paragraph) for i, q in enumerate(quantities)]
-        for m in negations:
-            facts.extend(self._negated(m, ctx, offset, paragraph))
-        if negations:
-            facts.sort(key=lambda f: f["start"])
+        if hint:
+            negated = [f for phrase in self._negation_phrases(ws, text, skipped)
+                       for f in self._negated(*phrase, ctx, offset, paragraph)]
+            if negated:
+                facts = sorted(facts + negated, key=lambda f: f["start"])
         return facts
 
     # -- one quantity -----------------------------------------------------------------------
@@ -264,22 +269,52 @@ class ProseExtractor:
         return best
 
     # -- a count denied in words ------------------------------------------------------------
-    def _negated(self, m: re.Match, ctx: "_Context", offset: int, paragraph: str | None) -> list[dict[str, Any]]:
-        ws, a, b = ctx.words, m.start(), m.end()
+    def _negation_phrases(self, ws: _Words, text: str, skipped: list[tuple[int, int]]):
+        """(start, end, cue or None) of every negation phrase: a cue then, before the next hard
+        break and within ``max_gap`` characters, targets (the phrase ends after the last); or
+        the first target of a clause then, within ``max_gap``, a zero word."""
+        gap, hard = self.negation.max_gap, ws.hard_breaks
+        targets = [(s, e) for s, e, w, _ in ws.occ if w in self.target_words]
+        phrases, taken_to = [], -1
+        for s, e, w, _ in ws.occ:
+            if w not in self.cue_words or s < taken_to:
+                continue
+            taken_to = e  # a shorter cue at the same place, or one inside it (并无 / 无), is this one
+            if text.startswith(self.not_after_cue, e):
+                continue
+            k = bisect_left(hard, e)
+            stop = hard[k] if k < len(hard) else len(text)
+            ends = [te for ts, te in targets if e <= ts <= e + gap and te <= stop]
+            if ends:
+                phrases.append((s, max(ends), w))
+                taken_to = max(ends)
+        for s, e, w, _ in ws.occ:
+            if w not in self.zero_words or any(a < e and s < b for a, b, _ in phrases):
+                continue
+            c0 = _after_last(hard, s)
+            first = next((ts for ts, te in targets if c0 <= ts and te <= s and s - te <= gap), None)
+            if first is not None:
+                phrases.append((first, e, None))
+        # never inside a not-fact (a book title, a quoted name)
+        return [p for p in phrases if not any(a < p[1] and p[0] < b for a, b in skipped)]
+
+    def _negated(self, a: int, b: int, cue: str | None, ctx: "_Context", offset: int,
+                 paragraph: str | None) -> list[dict[str, Any]]:
+        ws = ctx.words
         s0 = _after_last(ws.sentence_breaks, a)
         c0 = max(_after_last(ws.clause_breaks, a), s0)
         present = ws.within(a, b)
         if (present & self.negation.blockers or ctx.scoped or ws.within(s0, b) & self.scope_words
                 or ctx.earlier_year(s0, a) or ws.within(c0, a, longest_only=True) & self.period_words):
             return []
-        zero_form = m.group("neg_cue") is None
-        own_cue = not zero_form and m.group("neg_cue_word") not in self.negation.cues  # 未向…收取费用
+        zero_form = cue is None
+        own_cue = not zero_form and cue not in self.negation.cues  # 未向…收取费用 denies fees only
         found: list[tuple[int, int, NegationTarget]] = []
         for t in self.negation.targets:
             spans = ws.spans(a, b, set(t.words), whole=False)
             if not spans or present & set(t.unless) or not self.schema.get(t.field).in_era(ctx.era):
                 continue
-            if own_cue and m.group("neg_cue_word") not in t.cues:
+            if own_cue and cue not in t.cues:
                 continue
             # the phrase from the cue to the end of the target (未发生…行政诉讼, 没有依申请公开),
             # or from the target to the zero word (依申请公开…为零)
