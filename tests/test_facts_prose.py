@@ -226,6 +226,7 @@ def test_negated_facts_sit_in_text_order(prose):
       ("requests.unavailable.not_held.total", 4)]),
     ("收到行政复议申请2件。", "2021", [("review.total", 2)]),
     ("受理行政许可申请300件。", "2021", [(None, 300)]),
+    ("区行政审批局本年新收到政府信息公开申请42件。", "2021", [("requests.new_received.total", 42)]),
     ("本年度依申请公开0件。", "2021", [("requests.new_received.total", 0)]),
     ("依申请公开数量为0件。", "2019", [("requests.new_received.total", 0)]),
     ("全年共办理政府信息公开申请150件。", "2021", [("requests.total_processed.total", 150)]),
@@ -238,6 +239,8 @@ def test_negated_facts_sit_in_text_order(prose):
     ("办理区长信箱(网上信访)40件。", "2021", [(None, 40)]),
     ("依法办理涉及信息公开的行政复议5件、行政诉讼2件。", "2021", [("review.total", 5), ("litigation.total", 2)]),
     ("引发行政复议1件,其中维持原处理结果1件。", "2021", [("review.total", 1), ("review.maintained", 1)]),
+    ("收到申请6件,其中网上申请4件,均按时办理,发生行政复议1件。", "2021",   # a new topic after 其中
+     [("requests.new_received.total", 6), (None, 4), ("review.total", 1)]),
     ("全年收到政府信息公开申请一件,已办结。", "2021", [("requests.new_received.total", 1)]),
     ("推进一件事一次办改革。", "2021", []),
     ("网站发布信息8大项、20小项,共计650条。", "legacy", [(None, 8), (None, 20), ("proactive.channel.website", 650)]),
@@ -276,3 +279,7 @@ def test_every_emitted_field_is_declared_and_valid_in_its_era(prose):
             for f in facts(prose, text, era):
                 if f["field"]:
                     assert f["field"] in schema and schema.get(f["field"]).in_era(era), (era, f)
+
+
+def test_together_is_not_one(prose):
+    assert facts(prose, "把各类窗口整合在一起,方便群众。") == []

@@ -221,8 +221,11 @@ class ProseExtractor:
         # (上年结转, 结转下年度) apply
         other_period = ctx.earlier_year(s0, q.start) or bool(ws.within(c0, q.start, longest_only=True)
                                                             & self.period_words)
-        in_part = bool(sentence & self.part_words) or clause.startswith("含")
-        topic = self._topic(ws, s0, q.start)
+        topic, topic_at = self._topic(ws, s0, q.start)
+        # 其中 makes the figures after it parts, until a new topic starts (…其中网络申请5件,
+        # 已按时办理,发生行政复议1件: the reviews are a total)
+        parts = ws.spans(s0, q.start, self.part_words)
+        in_part = bool(parts) and (topic_at < 0 or parts[-1][0] > topic_at) or clause.startswith("含")
         before = ws.within(c0, q.start)
         after = ws.within(q.end, p1) if post else set()
         # the clause before the number; the noun after it too when the clause ends in 的/另有
@@ -261,12 +264,13 @@ class ProseExtractor:
             return rule.field
         return None
 
-    def _topic(self, ws: _Words, a: int, b: int) -> str | None:
-        best, best_end = None, -1
+    def _topic(self, ws: _Words, a: int, b: int) -> tuple[str | None, int]:
+        """The nearest topic word's topic before ``b`` in text[a:b], and where it starts."""
+        best, best_end, best_at = None, -1, -1
         for s, e, w in ws.spans(a, b, self.topic_words):
             if e > best_end:  # the later end wins: 规章制度 over the 规章 inside it
-                best, best_end = self.topic_of[w], e
-        return best
+                best, best_end, best_at = self.topic_of[w], e, s
+        return best, best_at
 
     # -- a count denied in words ------------------------------------------------------------
     def _negation_phrases(self, ws: _Words, text: str, skipped: list[tuple[int, int]]):
