@@ -313,7 +313,7 @@ class ProseExtractor:
             return []
         zero_form = cue is None
         own_cue = not zero_form and cue not in self.negation.cues  # 未向…收取费用 denies fees only
-        found: list[tuple[int, int, NegationTarget]] = []
+        found: list[tuple[int, int, NegationTarget, str]] = []
         for t in self.negation.targets:
             spans = ws.spans(a, b, set(t.words), whole=False)
             if not spans or present & set(t.unless) or not self.schema.get(t.field).in_era(ctx.era):
@@ -322,12 +322,13 @@ class ProseExtractor:
                 continue
             # the phrase from the cue to the end of the target (未发生…行政诉讼, 没有依申请公开),
             # or from the target to the zero word (依申请公开…为零)
-            found.append((spans[0][0], b, t) if zero_form else (a, max(e for _, e, _ in spans), t))
+            hit = spans[0] if zero_form else max(spans, key=lambda x: x[1])
+            found.append((hit[0], b, t, hit[2]) if zero_form else (a, hit[1], t, hit[2]))
         facts = []
-        for start, end, t in sorted(found, key=lambda x: (x[0] if zero_form else x[1])):
+        for start, end, t, word in sorted(found, key=lambda x: (x[0] if zero_form else x[1])):
             raw = ctx.text[start:end]
             facts.append({
-                "field": t.field, "label": self.schema.label(t.field), "subject": t.words[0],
+                "field": t.field, "label": self.schema.label(t.field), "subject": word,
                 "value": 0, "unit": None, "qualifier": None, "raw": raw, "source": "prose",
                 "paragraph": paragraph, "table": None, "start": offset + start, "end": offset + end,
                 "negated": True,
