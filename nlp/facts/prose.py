@@ -85,6 +85,7 @@ class ProseExtractor:
         self.post_after = tuple(sub["post_subject_after"])
         self.sentence_chars = set(sub["sentence_breaks"])
         self.year_targets = set(sub["year_targets"])
+        self.max_lookback = int(sub.get("max_sentence_lookback", 400))
         self.clause_chars = set(sub["clause_breaks"]) | self.sentence_chars
 
         # scan 1: not-facts and quantities, leftmost first (a number inside a date or a phone
@@ -187,7 +188,7 @@ class ProseExtractor:
     def _fact(self, q: Quantity, i: int, quantities: list[Quantity], ctx: "_Context", offset: int,
               paragraph: str | None) -> dict[str, Any]:
         text, ws = ctx.text, ctx.words
-        s0 = _after_last(ws.sentence_breaks, q.start)
+        s0 = max(_after_last(ws.sentence_breaks, q.start), q.start - self.max_lookback)
         c0 = max(_after_last(ws.clause_breaks, q.start), s0, quantities[i - 1].end if i else 0)
         next_start = quantities[i + 1].start if i + 1 < len(quantities) else len(text)
         k = bisect_left(ws.clause_breaks, q.end)
@@ -278,7 +279,8 @@ class ProseExtractor:
         break and within ``max_gap`` characters, targets (the phrase ends after the last); or
         the first target of a clause then, within ``max_gap``, a zero word."""
         gap, hard = self.negation.max_gap, ws.hard_breaks
-        targets = [(s, e) for s, e, w, _ in ws.occ if w in self.target_words]
+        targets = [(s, e) for s, e, w, _ in ws.occ if w in self.target_words]  # by start
+        t_starts = [s for s, _ in targets]
         phrases, taken_to = [], -1
         for s, e, w, _ in ws.occ:
             if w not in self.cue_words or s < taken_to:
@@ -288,24 +290,26 @@ class ProseExtractor:
                 continue
             k = bisect_left(hard, e)
             stop = hard[k] if k < len(hard) else len(text)
-            ends = [te for ts, te in targets if e <= ts <= e + gap and te <= stop]
+            window = targets[bisect_left(t_starts, e):bisect_right(t_starts, e + gap)]
+            ends = [te for _, te in window if te <= stop]
             if ends:
                 phrases.append((s, max(ends), w))
                 taken_to = max(ends)
         for s, e, w, _ in ws.occ:
             if w not in self.zero_words or any(a < e and s < b for a, b, _ in phrases):
                 continue
-            c0 = _after_last(hard, s)
-            first = next((ts for ts, te in targets if c0 <= ts and te <= s and s - te <= gap), None)
+            c0 = max(_after_last(hard, s), s - gap - 20)
+            window = targets[bisect_left(t_starts, c0):bisect_left(t_starts, s)]
+            first = next((ts for ts, te in window if te <= s and s - te <= gap), None)
             if first is not None:
                 phrases.append((first, e, None))
         # never inside a not-fact (a book title, a quoted name)
-        return [p for p in phrases if not any(a < p[1] and p[0] < b for a, b in skipped)]
+        return [p for p in phrases if not _overlaps_any(skipped, p[0], p[1])]
 
     def _negated(self, a: int, b: int, cue: str | None, ctx: "_Context", offset: int,
                  paragraph: str | None) -> list[dict[str, Any]]:
         ws = ctx.words
-        s0 = _after_last(ws.sentence_breaks, a)
+        s0 = max(_after_last(ws.sentence_breaks, a), a - self.max_lookback)
         c0 = max(_after_last(ws.clause_breaks, a), s0)
         present = ws.within(a, b)
         if (present & self.negation.blockers or ctx.scoped or ws.within(s0, b) & self.scope_words
@@ -358,6 +362,12 @@ class _Context:
         if hi - lo < 2 or last < lo:
             return False
         return self.year_values[last] < max(self.year_values[lo:hi])
+
+
+def _overlaps_any(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether text[a:b] overlaps one of ``spans`` (sorted, not overlapping each other)."""
+    k = bisect_right(spans, (b, b))  # the spans that start before b
+    return k > 0 and spans[k - 1][1] > a
 
 
 def _after_last(positions: list[int], end: int) -> int:
