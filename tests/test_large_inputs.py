@@ -6,10 +6,8 @@ pipeline, one process) is measured with getrusage in a parent process."""
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
