@@ -53,7 +53,7 @@ def fresh(pg_url):
 
     store = SqlStore(pg_url)
     with store.engine.begin() as conn:
-        for view in ("fact_values", "fact_best"):
+        for view in schema.VIEWS:
             conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
     schema.metadata.drop_all(store.engine)
     store.close()
