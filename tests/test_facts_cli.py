@@ -20,10 +20,10 @@ def test_facts_cli_negated_zero(tmp_path):
     path.write_text(REPORT, encoding="utf-8")
     result = runner.invoke(app, ["facts", str(path)])
     assert result.exit_code == 0, result.output
-    facts = json.loads(result.output)
+    facts = json.loads(result.output)["facts"]
     got = [(f["field"], f["value"], f.get("negated", False)) for f in facts]
     assert got == [(None, 35, False), ("requests.new_received.total", 0, True), ("review.total", 0, True)]
     result = runner.invoke(app, ["facts", str(path), "--format", "csv"])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["source"]]
     assert [(r["raw"], r["negated"]) for r in rows] == [
         ("35条", ""), ("未收到政府信息公开申请", "True"), ("未发生行政复议", "True")]
