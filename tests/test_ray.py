@@ -5,16 +5,17 @@ One local Ray instance (2 CPUs) serves the in-process tests of this module; the 
 test runs `govreport tag` as a subprocess, which starts its own."""
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from nlp.batch.ray_engine import LOST, RayEngineError, RayOptions, StagePlan, plan_stages
 from nlp.cli import app
+from nlp.store import open_store
 from tests.batch_support import FACTORY, write_reports
 from tests.test_batch_cli import kill_and_resume
 
@@ -43,24 +44,12 @@ def tag(*args: object):
     return runner.invoke(app, ["tag", *map(str, args), "--no-progress"])
 
 
-def sqlite_tables(path: Path) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(path)
-    out = {}
-    for table in ("documents", "paragraphs", "facts", "checks", "sources", "failures"):
-        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] not in RUN_COLUMNS]
-        out[table] = sorted(con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr)
-    con.close()
-    return out
-
-
-def parquet_tables(path: Path) -> dict[str, list[tuple]]:
-    out = {}
-    for table in ("documents", "paragraphs", "facts", "checks", "sources", "failures"):
-        folder = path / table
-        rows = [r for f in sorted(folder.glob("part-*.parquet")) for r in pq.read_table(f).to_pylist()] \
-            if folder.is_dir() else []
-        out[table] = sorted((tuple(v for k, v in r.items() if k not in RUN_COLUMNS) for r in rows), key=repr)
-    return out
+def tables(path: Path) -> dict[str, list[str]]:
+    """Every row of every table but the runs, as sorted JSON, without the run ids."""
+    store = open_store(path, mode="r")
+    return {table: sorted(json.dumps({k: v for k, v in row.items() if k not in RUN_COLUMNS}, sort_keys=True,
+                                     ensure_ascii=False) for row in store.iter_rows(table))
+            for table in ("documents", "paragraphs", "facts", "checks", "sources", "failures")}
 
 
 # --- planning (no Ray needed) ----------------------------------------------------------------
@@ -91,7 +80,6 @@ def test_ray_options_need_the_ray_engine(tmp_path):
 @pytest.mark.corpus
 def test_same_stores_as_the_process_pool(corpus, local_ray, tmp_path):
     from nlp.batch import tag_corpus
-    from nlp.store import open_store
 
     seeds = corpus / "seeds"
     for out in ("a.sqlite", "a.parquet"):
@@ -100,18 +88,18 @@ def test_same_stores_as_the_process_pool(corpus, local_ray, tmp_path):
         res = tag(seeds, "-o", tmp_path / out, "--engine", "ray")
         assert res.exit_code == 0, res.output
         assert "5 documents written" in res.output and "on Ray" in res.output
-    a = sqlite_tables(tmp_path / "a.sqlite")
-    assert len(a["documents"]) == 5 and len(a["facts"]) > 100
-    assert sqlite_tables(tmp_path / "b.sqlite") == a
-    assert parquet_tables(tmp_path / "b.parquet") == parquet_tables(tmp_path / "a.parquet")
-    assert len(parquet_tables(tmp_path / "a.parquet")["facts"]) == len(a["facts"])
+    a = tables(tmp_path / "a.sqlite")
+    assert len(a["documents"]) == len(a["sources"]) == 5 and len(a["facts"]) > 100
+    assert tables(tmp_path / "b.sqlite") == a
+    a_parquet = tables(tmp_path / "a.parquet")
+    assert tables(tmp_path / "b.parquet") == a_parquet and len(a_parquet["facts"]) == len(a["facts"])
 
     # classify in actors of its own (the GPU layout, on a CPU here): paragraphs batched across
     # documents, the same labels and scores
     with open_store(tmp_path / "c.sqlite") as store:
         summary = tag_corpus([seeds], store, engine="ray", classify_stage=True, progress=False)
     assert summary.written == 5 and summary.timings["classify"] > 0
-    assert sqlite_tables(tmp_path / "c.sqlite") == a
+    assert tables(tmp_path / "c.sqlite") == a
 
 
 def test_failures_are_recorded_and_a_crash_fails_alone(local_ray, tmp_path):
@@ -142,5 +130,5 @@ def test_a_pipeline_that_cannot_be_built_is_one_error_line(local_ray, tmp_path):
 @pytest.mark.slow
 def test_sigkill_the_driver_then_resume_stores_every_document_once(tmp_path):
     pytest.importorskip("ray")
-    kill_and_resume(tmp_path, str(tmp_path / "out.sqlite"), 2, extra=("--engine", "ray", "--num-cpus", "2"),
+    kill_and_resume(tmp_path, str(tmp_path / "out.parquet"), 2, extra=("--engine", "ray", "--num-cpus", "2"),
                     delay=0.05, start_s=180)

@@ -133,6 +133,11 @@ class Store(ABC):
     def count(self, table: str) -> int:
         """Rows in a table (documents, paragraphs, facts, checks, sources, runs, failures)."""
 
+    def iter_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of a bookkeeping table (sources, runs, failures); SQL and table-file stores
+        give every table. A run that is still writing, or was killed, has ``finished`` None."""
+        raise StoreError(f"{self.url}: cannot list {table}")
+
     # --- writing ------------------------------------------------------------------------
     def write(self, record: dict[str, Any], source_key: str | None = None) -> bool:
         """Queue a document; False (and nothing but its source key stored) if its doc_id is

@@ -65,6 +65,9 @@ class WriterLock:
             os.close(fd)  # the previous holder deleted this file as it released it: lock the new one
         self.fd = fd
         self.stale = read_holder(fd)
+        if self.stale:  # a clean close deletes the file: its last holder died holding the lock
+            self.notify(f"note: {self.store}: the last run writing it did not finish ({describe(self.stale)}); "
+                        "going on from its last commit")
         holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso(),
                   "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])}
         try:

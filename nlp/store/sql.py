@@ -101,6 +101,10 @@ class SqlStore(Store):
         db = self.db
         if db.is_dir():
             raise StoreError(f"{db}: is a directory, not an SQLite database")
+        free = _free_bytes(db.parent)
+        if mode == "a" and free < MIN_FREE_BYTES:
+            # SQLite would fail with "disk I/O error" and leave its -wal and -shm files behind
+            raise StoreError(f"{db}: cannot write (No space left on device: {free // 1024} KiB free)")
         if not db.exists():
             if mode == "r":
                 raise StoreError(f"{db}: no such SQLite store")
@@ -112,10 +116,6 @@ class SqlStore(Store):
             raise StoreError(f"{db}: cannot read ({e.strerror or e})") from None
         if head and not head.startswith(SQLITE_MAGIC):
             raise StoreError(f"{db}: exists and is not an SQLite database")
-        if mode == "a" and _free_bytes(db.parent) < MIN_FREE_BYTES:
-            # SQLite would fail with "disk I/O error" and leave its -wal and -shm files behind
-            raise StoreError(f"{db}: cannot write (No space left on device: "
-                             f"{_free_bytes(db.parent) // 1024} KiB free)")
         if head[18:19] == b"\x01":
             # Not in WAL mode (every store is): look before the engine connects, as its WAL
             # pragma would change the file. Read-only, this creates nothing beside it.
@@ -186,6 +186,12 @@ class SqlStore(Store):
     def _load_source_keys(self) -> Iterator[str]:
         with self.engine.connect() as conn:
             yield from conn.execute(select(schema.sources.c.source_key)).scalars()
+
+    def iter_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of one table, as dicts (JSON columns decoded)."""
+        with self.engine.connect() as conn:
+            for r in conn.execute(select(schema.TABLES[table])):
+                yield dict(r._mapping)
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:
@@ -330,6 +336,8 @@ class SqlStore(Store):
 
 
 def _free_bytes(folder: Path) -> int:
+    while not folder.exists() and folder != folder.parent:  # a folder still to be created
+        folder = folder.parent
     try:
         st = os.statvfs(folder)
     except OSError:
