@@ -11,11 +11,12 @@ committed document and a rerun stores every document exactly once.
 With ``gpus_per_worker`` the pipeline is cut around its ``classify`` component into three
 stages: CPU actors read and run the components before it, GPU actors (``num_gpus`` each)
 classify the paragraphs of a whole batch of documents in one call, and CPU actors run the
-components after it. Documents and records travel pickled, as they do between the process pool's processes.
+components after it. Documents and records travel pickled, as between the process pool's
+processes.
 
-An input whose actor died (killed, out of memory, a crash in a native library) is recorded as
-failed with the others of its batch (``ray.batch_size`` in ``configs/batch.yaml``); the run goes
-on with a new actor, and the next run retries them.
+An actor that dies (killed, out of memory, a crash in a native library) is not restarted: the
+inputs of its batch are tagged again one per batch, and an input that kills its worker again is
+recorded as failed (the next run retries it); the run goes on.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -104,8 +106,8 @@ def _stage_components(pipeline: Any, stage: str) -> list[tuple[str, Any]]:
 
 
 def _stage_overrides(config: str | None, overrides: dict | None, stage: str) -> dict | None:
-    """Overrides that leave out the components of other stages, so that e.g. CPU actors never
-    load the transformer; None when the pipeline is built by a factory (sliced after building)."""
+    """Overrides of a config pipeline that leave out the components of other stages, so that
+    e.g. CPU actors never load the transformer (a factory's pipeline is sliced once built)."""
     if stage == "tag":
         return overrides
     names = [c["name"] for c in load_config(config or "pipeline").get("components", [])]
@@ -159,44 +161,10 @@ class _Stage:
         return out
 
     def _run_on_docs(self, batch: dict[str, Any]) -> dict[str, list]:
-        import time
-
-        from .runner import describe_error
-
         rows = list(zip(batch["i"], batch["out"], batch["error"], batch["timings"]))
         docs = {k: pickle.loads(o) for k, (_, o, _, _) in enumerate(rows) if o is not None}
-        errors: dict[int, str] = {}
         timings = {k: json.loads(t) for k, (_, _, _, t) in enumerate(rows)}
-        if self.stage == "classify" and docs:
-            (name, comp), = self.pipeline.components
-            t0 = time.perf_counter()
-            try:
-                if hasattr(comp, "pipe"):  # the paragraphs of all documents in one predict call
-                    comp.pipe(list(docs.values()))
-                else:
-                    for d in docs.values():
-                        comp(d)
-            except Exception:  # find the document(s) that fail, one by one
-                for k, d in list(docs.items()):
-                    try:
-                        comp(d)
-                    except Exception as e:
-                        errors[k] = describe_error(e)
-                        del docs[k]
-            share = (time.perf_counter() - t0) / max(1, len(rows))
-            for k in docs:
-                timings[k][name] = timings[k].get(name, 0.0) + share
-        elif self.stage == "tail":
-            for k, d in list(docs.items()):
-                before = dict(self.pipeline.timings)
-                try:
-                    docs[k] = self.pipeline(d)
-                except Exception as e:
-                    errors[k] = describe_error(e)
-                    del docs[k]
-                for n, v in self.pipeline.timings.items():
-                    if v != before.get(n, 0.0):
-                        timings[k][n] = timings[k].get(n, 0.0) + v - before.get(n, 0.0)
+        errors = self._classify(docs, timings) if self.stage == "classify" else self._finish(docs, timings)
         out: dict[str, list] = {"i": [], "out": [], "error": [], "timings": []}
         for k, (i, _, error, _) in enumerate(rows):
             emitted, error = self._emit(docs.get(k), errors.get(k, error))
@@ -205,6 +173,49 @@ class _Stage:
             out["error"].append(error)
             out["timings"].append(json.dumps(timings[k]))
         return out
+
+    def _classify(self, docs: dict[int, Any], timings: dict[int, dict]) -> dict[int, str]:
+        """Classify the documents together (one predict call); if that fails, one by one to find
+        the document(s) that fail. Removes failed documents; returns their errors."""
+        from .runner import describe_error
+
+        (name, comp), = self.pipeline.components
+        errors: dict[int, str] = {}
+        t0 = time.perf_counter()
+        try:
+            if hasattr(comp, "pipe"):
+                comp.pipe(list(docs.values()))
+            else:
+                for d in docs.values():
+                    comp(d)
+        except Exception:
+            for k, d in list(docs.items()):
+                try:
+                    comp(d)
+                except Exception as e:
+                    errors[k] = describe_error(e)
+                    del docs[k]
+        share = (time.perf_counter() - t0) / max(1, len(docs))
+        for k in docs:
+            timings[k][name] = timings[k].get(name, 0.0) + share
+        return errors
+
+    def _finish(self, docs: dict[int, Any], timings: dict[int, dict]) -> dict[int, str]:
+        """Run the components after classify on each document."""
+        from .runner import describe_error
+
+        errors: dict[int, str] = {}
+        for k, d in list(docs.items()):
+            before = dict(self.pipeline.timings)
+            try:
+                docs[k] = self.pipeline(d)
+            except Exception as e:
+                errors[k] = describe_error(e)
+                del docs[k]
+            for n, v in self.pipeline.timings.items():
+                if v != before.get(n, 0.0):
+                    timings[k][n] = timings[k].get(n, 0.0) + v - before.get(n, 0.0)
+        return errors
 
     def _emit(self, doc: Any, error: str | None) -> tuple[bytes | None, str | None]:
         """What the stage passes on, pickled as the process pool does: the record (last stage) or
