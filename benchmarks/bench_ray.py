@@ -10,6 +10,7 @@ its object store).
 
     python benchmarks/bench_ray.py                 # >= 1000 documents, 1 and 2 workers
     python benchmarks/bench_ray.py --docs 300 --workers 1 2 4
+    python benchmarks/bench_ray.py --repeat 2       # best of 2 interleaved runs (a busy machine)
 """
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=1, help="runs per setting, interleaved; the fastest counts")
     ap.add_argument("--run", nargs=4, metavar=("CORPUS", "ENGINE", "WORKERS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
@@ -91,16 +93,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="govreport-bench-ray-") as tmp:
         n = build_corpus(src / "seeds", Path(tmp) / "corpus", args.docs, text_only=True)
         print(f"corpus: {src / 'seeds'} repeated to {n} distinct documents")
-        results = {}
+        results: dict[tuple[str, int], dict] = {}
         for w in args.workers:
+            for k in range(args.repeat):
+                for engine in ("process", "ray"):
+                    out = str(Path(tmp) / f"{engine}-{w}-{k}.sqlite")
+                    res = subprocess.run([sys.executable, __file__, "--run", str(Path(tmp) / "corpus"), engine, str(w), out],
+                                         capture_output=True, text=True, cwd=ROOT)
+                    if res.returncode != 0:
+                        raise SystemExit(res.stderr)
+                    r = json.loads(res.stdout.strip().splitlines()[-1])
+                    best = results.get((engine, w))
+                    if best is None or r["seconds"] + r["init_s"] < best["seconds"] + best["init_s"]:
+                        results[engine, w] = r
             for engine in ("process", "ray"):
-                out = str(Path(tmp) / f"{engine}-{w}.sqlite")
-                res = subprocess.run([sys.executable, __file__, "--run", str(Path(tmp) / "corpus"), engine, str(w), out],
-                                     capture_output=True, text=True, cwd=ROOT)
-                if res.returncode != 0:
-                    raise SystemExit(res.stderr)
-                r = json.loads(res.stdout.strip().splitlines()[-1])
-                results[engine, w] = r
+                r = results[engine, w]
                 init = f"ray.init {r['init_s']:.1f}s + " if engine == "ray" else ""
                 print(f"{engine:7} workers={r['workers']}: {r['tagged']} documents in {init}{r['seconds']:.1f}s = "
                       f"{r['docs_per_s']:.1f} documents/s; first stored after {r['first_s']:.1f}s, then "
@@ -109,7 +116,7 @@ def main() -> None:
             print(f"  workers={w}: Ray / process pool = {r['docs_per_s'] / p['docs_per_s']:.2f} (run), "
                   f"{r['steady_docs_per_s'] / p['steady_docs_per_s']:.2f} (after the first document), "
                   f"{(r['seconds'] + r['init_s']) / p['seconds']:.2f}x the wall time with ray.init")
-        kb, ms = record_cost(str(Path(tmp) / f"process-{args.workers[0]}.sqlite"))
+        kb, ms = record_cost(str(Path(tmp) / f"process-{args.workers[0]}-0.sqlite"))
         print(f"one record: {kb:.0f} KB pickled, {ms:.2f} ms to pickle and unpickle "
               f"(both engines; Ray also copies it into Arrow blocks and its object store)")
 
