@@ -14,7 +14,7 @@ from tests.pdf_helpers import make_pdf, rect, ruled_table, text
 
 def grids(data: bytes) -> list[list[list[str]]]:
     return [[["".join(c.text.split()) if c else "" for c in row] for row in it.rows]
-            for items, _ in read_pages(data, "t.pdf") for it in items if isinstance(it, TableGrid)]
+            for page in read_pages(data, "t.pdf")[0] for it in page.items if isinstance(it, TableGrid)]
 
 
 def plumber_grids(data: bytes, min_columns: int = 2) -> list[list[list[str]]]:

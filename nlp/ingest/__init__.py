@@ -62,8 +62,14 @@ def read_bytes(data: bytes, name: str, kind: str | None = None) -> Document:
     kind = kind or _sniff(data)
     if kind == "pdf":
         from .pdf import read_pdf
-        source_text, blocks = read_pdf(data, name)
-    elif kind == "docx":
+        source_text, blocks, ocr = read_pdf(data, name)
+        if ocr is None:
+            return _finish(assemble(source_text, blocks, name), name)
+        doc = assemble(source_text, blocks, name, ocr.confidence or None)
+        doc.ocr = ocr.info
+        doc.warnings.extend(ocr.warnings)
+        return _finish(doc, name)
+    if kind == "docx":
         from .docx import read_docx
         source_text, blocks = read_docx(data, name)
     elif kind == "html":

@@ -27,6 +27,7 @@ class Glyph:
     base: float  # baseline: the glyphs of one line share it
     space: bool = False  # a space came before this glyph in the source
     conf: float | None = None  # OCR recognition confidence; None for a text layer
+    run: int = -1  # OCR: the text line read in one go (its spaces are the engine's); -1 for a text layer
 
 
 @dataclass(slots=True)
@@ -35,7 +36,12 @@ class TextLine:
     x0: float
     x1: float
     top: float
-    conf: float | None = None  # lowest OCR confidence of its glyphs
+    confs: list[float | None] | None = None  # OCR: each character's confidence (None: a space)
+
+    @property
+    def conf(self) -> float | None:
+        values = [c for c in self.confs or () if c is not None]
+        return min(values) if values else None
 
 
 @dataclass(slots=True)
@@ -73,24 +79,33 @@ def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
 
 def _line(group: list[Glyph]) -> TextLine:
     group.sort(key=lambda g: g.x0)
-    parts, prev = [], None
+    parts: list[str] = []
+    confs: list[float | None] = []
+    prev = None
     for g in group:
-        if prev is not None and (g.space or g.x0 - prev.x1 > 0.5 * (g.bottom - g.top)):
+        same_run = g.run != -1 and g.run == prev.run if prev is not None else False
+        if prev is not None and (g.space or not same_run and g.x0 - prev.x1 > 0.5 * (g.bottom - g.top)):
             parts.append(" ")
+            confs.append(None)
         parts.append(g.text)
+        confs.extend([g.conf] * len(g.text))
         prev = g
-    confs = [g.conf for g in group if g.conf is not None]
+    ocr = any(c is not None for c in confs)
     return TextLine("".join(parts), group[0].x0, max(g.x1 for g in group), min(g.top for g in group),
-                    min(confs) if confs else None)
+                    confs if ocr else None)
 
 
 def cell_text(glyphs: list[Glyph]) -> TextLine | None:
     lines = group_lines(glyphs)
     if not lines:
         return None
-    confs = [l.conf for l in lines if l.conf is not None]
+    confs = None
+    if any(l.confs for l in lines):
+        confs = []
+        for i, l in enumerate(lines):
+            confs.extend(([None] if i else []) + (l.confs or [None] * len(l.text)))
     return TextLine("\n".join(l.text for l in lines), min(l.x0 for l in lines), max(l.x1 for l in lines),
-                    lines[0].top, min(confs) if confs else None)
+                    lines[0].top, confs)
 
 
 # --- ruled tables -------------------------------------------------------------------------

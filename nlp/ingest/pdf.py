@@ -8,6 +8,11 @@ import ctypes
 import math
 import re
 import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -22,35 +27,67 @@ _SPACES = " \t\u3000\u00a0"
 _BREAKS = "\r\n\ufffe\uffff"
 
 
-def read_pdf(data: bytes, path: str) -> tuple[str, list[Line | Grid]]:
+@dataclass
+class PdfPage:
+    items: list[TextLine | TableGrid]
+    size: float  # median font size, points
+    ocr: dict[str, Any] | None = None  # for a page read by OCR: its number, confidence, skew
+
+
+@dataclass
+class OcrResult:
+    info: dict[str, Any] | None  # the record's "ocr": engine, dpi, min_confidence, pages
+    confidence: dict[tuple[int, int], list]  # source pieces read by OCR -> each character's confidence
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, path: str) -> tuple[str, list[Line | Grid], OcrResult | None]:
     cfg = load_config("ingest")["pdf"]
-    pages = read_pages(data, path, cfg)
+    pages, skipped = read_pages(data, path, cfg)
     if not pages:
         raise ReadError(path, "PDF has no pages")
-    if not any(items for items, _ in pages):
-        raise ReadError(path, "PDF has no text layer (a scanned image?); OCR is not supported")
-    return _blocks(pages, cfg)
+    if not any(p.items for p in pages):
+        if skipped:
+            raise ReadError(path, f"PDF has no text layer (a scanned image?) and {skipped}")
+        raise ReadError(path, "PDF has no text (no text layer and no page image to read)")
+    src, blocks = _blocks(pages, cfg)
+    ocr_pages = [p.ocr for p in pages if p.ocr is not None]
+    if not ocr_pages and not skipped:
+        return src.text(), blocks, None
+    ocr_cfg = cfg["ocr"]
+    info = {"engine": "rapidocr-onnxruntime", "dpi": ocr_cfg["dpi"], "min_confidence": ocr_cfg["min_confidence"],
+            "pages": [{"page": i + 1, "ocr": p.ocr is not None, **(p.ocr or {})} for i, p in enumerate(pages)]}
+    result = OcrResult(info if ocr_pages else None, src.confidence)
+    if skipped:
+        result.warnings.append(f"pages without a text layer were skipped: {skipped}")
+    low = [f"page {o['page']}: {o['low_confidence_chars']}" for o in info["pages"] if o.get("low_confidence_chars")]
+    if low:
+        result.warnings.append(f"OCR characters below confidence {ocr_cfg['min_confidence']} ({', '.join(low)})")
+    return src.text(), blocks, result
 
 
-def read_pages(data: bytes, path: str, cfg=None) -> list[tuple[list[TextLine | TableGrid], float]]:
-    """Each page's lines and tables, top to bottom, with the page's median font size."""
+def read_pages(data: bytes, path: str, cfg=None) -> tuple[list[PdfPage], str]:
+    """Each page's lines and tables, top to bottom. Pages without a text layer are read by OCR
+    where it is on and installed; otherwise the second value says why they were skipped."""
     if not data.lstrip()[:5] == b"%PDF-":
         raise ReadError(path, "not a PDF file (no %PDF header; corrupted or mislabelled)")
     cfg = cfg or load_config("ingest")["pdf"]
     pdf = _open(data, path)
     try:
-        pages = []
+        pages: list[PdfPage | None] = []
         for i in range(len(pdf)):
             page = pdf[i]
             try:
-                pages.append(_page(page, cfg))
+                pages.append(_text_page(page, cfg))
             finally:
                 page.close()
+        todo = [i for i, p in enumerate(pages) if p is None]
+        skipped = _ocr_pages(pdf, todo, pages, cfg["ocr"], cfg, path) if todo else ""
     except pdfium.PdfiumError as e:
         raise ReadError(path, f"corrupted PDF ({str(e)[:200]})") from None
     finally:
         pdf.close()
-    return pages
+    return [p or PdfPage([], 12.0) for p in pages], skipped
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -62,15 +99,64 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
         raise ReadError(path, f"corrupted PDF ({str(e)[:200]})") from None
 
 
-def _page(page: pdfium.PdfPage, cfg) -> tuple[list[TextLine | TableGrid], float]:
+def _text_page(page: pdfium.PdfPage, cfg) -> PdfPage | None:
+    """The page read from its text layer; None for a page to OCR (no text, but something drawn)."""
     top = page.get_mediabox()[3]
     textpage = page.get_textpage()
     try:
         glyphs, size = _glyphs(textpage, top)
     finally:
         textpage.close()
-    h_edges, v_edges = _rules(page, top) if glyphs else ([], [])
-    return page_items(glyphs, h_edges, v_edges, cfg["min_table_columns"]), size
+    if not glyphs:
+        return None if _has_image(page) else PdfPage([], 12.0)
+    h_edges, v_edges = _rules(page, top)
+    return PdfPage(page_items(glyphs, h_edges, v_edges, cfg["min_table_columns"]), size)
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
+
+
+def _ocr_pages(pdf, todo: list[int], pages: list, ocr_cfg, cfg, path: str) -> str:
+    """OCR the pages in ``todo`` (filling ``pages``); returns why they were skipped, or ""."""
+    from . import ocr
+
+    numbers = ", ".join(str(i + 1) for i in todo)
+    if not ocr_cfg.get("enabled", True):
+        return f"OCR is off (configs/ingest.yaml pdf.ocr.enabled); pages {numbers}"
+    if not ocr.available():
+        return f"OCR is not installed ({ocr.INSTALL_HINT}); pages {numbers}"
+    for i in _progress(todo, ocr_cfg, path):
+        page = pdf[i]
+        try:
+            t0 = time.perf_counter()
+            read = ocr.ocr_page(page, ocr_cfg)
+        finally:
+            page.close()
+        confs = [g.conf for g in read.glyphs if g.conf is not None]
+        pages[i] = PdfPage(page_items(read.glyphs, read.h_edges, read.v_edges, cfg["min_table_columns"]),
+                           read.size, {
+                               "confidence": round(sum(confs) / len(confs), 3) if confs else None,
+                               "low_confidence_chars": sum(c < ocr_cfg["min_confidence"] for c in confs),
+                               "chars": len(confs), "skew_degrees": round(read.skew, 2),
+                               "seconds": round(time.perf_counter() - t0, 2)})
+    return ""
+
+
+def _progress(todo: list[int], ocr_cfg, path: str):
+    """Per-page progress on stderr for long OCR files, in the main process only (batch workers
+    report per document)."""
+    import multiprocessing
+
+    show = ocr_cfg.get("progress", "auto")
+    if show == "auto":
+        show = (len(todo) >= ocr_cfg.get("progress_min_pages", 3) and sys.stderr.isatty()
+                and multiprocessing.current_process().name == "MainProcess")
+    if not show:
+        return todo
+    from tqdm import tqdm
+
+    return tqdm(todo, desc=f"OCR {Path(path).name}", unit="page", file=sys.stderr, leave=False)
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, page_top: float) -> tuple[list[Glyph], float]:
@@ -155,35 +241,59 @@ def _segment(p, q, h, v) -> None:
         v.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
-def _blocks(pages, cfg) -> tuple[str, list[Line | Grid]]:
+def _blocks(pages: list[PdfPage], cfg) -> tuple[SourceBuilder, list[Line | Grid]]:
     src = SourceBuilder()
     blocks: list[Line | Grid] = []
     open_paragraph = False
-    for items, size in pages:
-        text_lines = [it for it in items if isinstance(it, TextLine) and not is_removable(normalise(it.text)[0])]
+    body = [[it for it in p.items if isinstance(it, TextLine) and not is_removable(normalise(it.text)[0])]
+            for p in pages]
+    right, pitch = _margin_and_pitch(body, pages)
+    for page, text_lines in zip(pages, body):
+        items, size = page.items, page.size
         left = min((l.x0 for l in text_lines), default=0.0)
-        wide = [l.x1 for l in text_lines if l.x1 - l.x0 > 10 * size] or [l.x1 for l in text_lines] or [0.0]
-        right = statistics.median(wide)
         kept = {id(l) for l in text_lines}
+        above = None  # the text line just above, on this page
         for it in items:
             if isinstance(it, TextLine):
                 if id(it) not in kept:
                     continue
-                piece = src.add(it.text)
+                piece = src.add(it.text, conf=it.confs)
                 starts = it.x0 - left > cfg["indent_chars"] * size
+                if above is not None and it.top - above.top > cfg["paragraph_gap_lines"] * pitch:
+                    starts = True  # paragraph spacing
                 if open_paragraph and not starts and blocks and isinstance(blocks[-1], Line):
                     blocks[-1].pieces.append(piece)
                 else:
                     blocks.append(Line([piece]))
                 open_paragraph = it.x1 >= right - cfg["short_line_chars"] * size
+                above = it
             else:
-                rows = [[[src.add(c.text, sep="\t")] if c and c.text.strip() else [] for c in row] for row in it.rows]
+                above = None
+                rows = [[[src.add(c.text, sep="\t", conf=c.confs)] if c and c.text.strip() else [] for c in row]
+                        for row in it.rows]
                 if blocks and isinstance(blocks[-1], Grid) and not open_paragraph:
                     _continue_table(blocks[-1], rows, src.text())
                 else:
                     blocks.append(Grid(rows))
                 open_paragraph = False
-    return src.text(), blocks
+    return src, blocks
+
+
+def _margin_and_pitch(body: list[list[TextLine]], pages: list[PdfPage]) -> tuple[float, float]:
+    """The body text's right margin (where wrapped lines end) and its line spacing (the
+    smallest step between consecutive lines seen at least twice), over the whole document, so
+    that a page of short lines or one-line paragraphs is measured against the others."""
+    size = statistics.median(p.size for p in pages)
+    ends = sorted(l.x1 for lines, p in zip(body, pages) for l in lines if l.x1 - l.x0 > 10 * p.size)
+    if ends:
+        far = ends[int(0.95 * (len(ends) - 1))]
+        right = statistics.median(x for x in ends if x >= far - 2 * size)
+    else:
+        right = max((l.x1 for lines in body for l in lines), default=0.0)
+    steps = sorted(b.top - a.top for lines in body for a, b in zip(lines, lines[1:])
+                   if 0.8 * size < b.top - a.top < 4 * size)
+    pitch = next((a for a, b in zip(steps, steps[1:]) if b - a <= 0.05 * a), None)
+    return right, pitch or (statistics.median(steps) if steps else 2 * size)
 
 
 _LABEL_START = re.compile(r"^\s*([(（]|[一二三四五六七八九十]+[、.]|\d)")
