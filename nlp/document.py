@@ -106,6 +106,9 @@ class Document:
     # of ``text`` it produced as sorted (start, end, lowest character confidence).
     ocr: dict[str, Any] | None = None
     ocr_spans: list[tuple[int, int, float]] = field(default_factory=list, repr=False)
+    # Files read with this report as its attachments, each {"source", "start", "end"}: the span
+    # of ``text`` that came from it (after the report's own text).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -177,6 +180,8 @@ class Document:
         }
         if self.ocr is not None:
             self._add_ocr(record)
+        if self.attachments:
+            record["attachments"] = self.attachments
         return record
 
     def _add_ocr(self, record: dict[str, Any]) -> None:
@@ -209,6 +214,7 @@ class Document:
         doc.facts = list(d.get("facts", []))
         doc.checks = list(d.get("checks", []))
         doc.warnings = list(d.get("warnings", []))
+        doc.attachments = list(d.get("attachments", []))
         doc.ocr = d.get("ocr")
         if doc.ocr is not None:
             spans = [(p.start, p.end, c) for p, pd in zip(doc.paragraphs, d.get("paragraphs", []))

@@ -15,13 +15,18 @@ from .decode import decode
 from .text import read_text
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
-            ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
+            ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".xls": "xls"}
 MAX_BYTES = 200 * 1024 * 1024
 
 
 def read(source: Any, name: str | None = None) -> Document:
+    """``source``: a path, bytes, the text itself, or a list of paths (a report and its attachments)."""
     if isinstance(source, Document):
         return source
+    if isinstance(source, (list, tuple)):
+        from .group import read_group
+        return read_group(list(source))
     if isinstance(source, (bytes, bytearray)):
         return read_bytes(bytes(source), name or "<bytes>")
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
@@ -72,6 +77,12 @@ def read_bytes(data: bytes, name: str, kind: str | None = None) -> Document:
     if kind == "docx":
         from .docx import read_docx
         source_text, blocks = read_docx(data, name)
+    elif kind == "doc":
+        from .doc import read_doc
+        source_text, blocks = read_doc(data, name)
+    elif kind in ("xlsx", "xls"):
+        from .sheets import read_xls, read_xlsx
+        source_text, blocks = (read_xlsx if kind == "xlsx" else read_xls)(data, name)
     elif kind == "html":
         from .html import read_html
         source_text, blocks = read_html(decode(data, name, html=True))
@@ -91,11 +102,19 @@ def read_string(text: str, name: str = "<text>") -> Document:
     return _finish(assemble(text, read_text(text), name), name)
 
 
+_OLE_STREAMS = {"doc": "WordDocument".encode("utf-16-le"), "xls": "Workbook".encode("utf-16-le")}
+
+
 def _sniff(data: bytes) -> str:
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx" if b"xl/" in data[:65536] and b"word/" not in data[:65536] else "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: Word 97-2003, Excel 97-2003, or encrypted
+        for kind, stream in _OLE_STREAMS.items():
+            if stream in data:
+                return kind
         return "docx"
     low = head[:512].lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low:
