@@ -6,7 +6,13 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q torch==2.13.0
+# GPU users: GOVREPORT_TORCH_INDEX=https://download.pytorch.org/whl/cu128 ./scripts/setup.sh takes the CUDA
+# build of the same torch version from that index (constraints.txt pins the version, not the build).
+if [ -n "${GOVREPORT_TORCH_INDEX:-}" ]; then
+  .venv/bin/python -m pip install -q torch==2.13.0 --index-url "$GOVREPORT_TORCH_INDEX"
+else
+  .venv/bin/python -m pip install -q torch==2.13.0
+fi
 .venv/bin/python -m pip install -q -c constraints.txt -e ".[all]"
 # .doc files are read with antiword (a Debian package); without it they fail with a clear error
 if ! command -v antiword >/dev/null 2>&1; then
