@@ -108,3 +108,59 @@ def test_bad_office_files_give_one_clear_error(tmp_path, name, data, reason):
     with pytest.raises(ReadError) as err:
         read(path)
     assert str(err.value).startswith(str(path)) and reason in str(err.value) and "\n" not in str(err.value)
+
+
+def _tag(args):
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    return CliRunner().invoke(app, ["tag", *map(str, args), "--no-progress", "-j", "1"])
+
+
+def _records(path):
+    import json
+
+    return {r["source"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def test_tag_group_by_folder(fixtures, tmp_path, legacy_text):
+    baisha, qingshi = tmp_path / "in" / "baisha", tmp_path / "in" / "qingshi"
+    baisha.mkdir(parents=True)
+    qingshi.mkdir()
+    shutil.copy(fixtures / "legacy-2017-report.txt", baisha / "report.txt")
+    shutil.copy(fixtures / "legacy-stats.xlsx", baisha / "附件 统计表.xlsx")
+    shutil.copy(fixtures / "mini-2021.txt", qingshi / "report.txt")
+    out = tmp_path / "out.jsonl"
+    res = _tag([tmp_path / "in", "--group-by", "folder", "-o", out])
+    assert res.exit_code == 0, res.output
+    records = _records(out)
+    assert sorted(records) == [str(baisha / "report.txt"), str(qingshi / "report.txt")]
+    grouped = records[str(baisha / "report.txt")]
+    assert [a["source"] for a in grouped["attachments"]] == [str(baisha / "附件 统计表.xlsx")]
+    assert [(f["source"], f["field"], f["value"]) for f in grouped["facts"]] == facts(legacy_text)
+    assert "attachments" not in records[str(qingshi / "report.txt")]
+    # without grouping the attachment is a record of its own and the report has no table facts
+    res = _tag([tmp_path / "in", "-o", tmp_path / "flat.jsonl"])
+    assert res.exit_code == 0, res.output
+    flat = _records(tmp_path / "flat.jsonl")
+    assert len(flat) == 3 and not [f for f in flat[str(baisha / "report.txt")]["facts"] if f["source"] == "table"]
+
+
+def test_tag_group_by_file_name_pattern(fixtures, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(fixtures / "legacy-2017-report.txt", folder / "0417_年度报告.txt")
+    shutil.copy(fixtures / "legacy-stats.xls", folder / "0417_附件.xls")
+    shutil.copy(fixtures / "mini-2021.txt", folder / "0520_年度报告.txt")
+    out = tmp_path / "out.jsonl"
+    res = _tag([folder, "--group-by", r"^(\d+)_", "-o", out])
+    assert res.exit_code == 0, res.output
+    records = _records(out)
+    assert sorted(records) == [str(folder / "0417_年度报告.txt"), str(folder / "0520_年度报告.txt")]
+    assert len([f for f in records[str(folder / "0417_年度报告.txt")]["facts"] if f["source"] == "table"]) == 58
+
+
+def test_tag_group_by_bad_pattern_is_one_clear_error(tmp_path, fixtures):
+    res = _tag([fixtures / "mini-2021.txt", "--group-by", "(unclosed", "-o", tmp_path / "o.jsonl"])
+    assert res.exit_code != 0 and "--group-by '(unclosed': not a valid regular expression" in res.output
