@@ -72,9 +72,10 @@ def test_corpus_grids_match_pdfplumber(corpus):
     assert len(ours) == 5 and ours == plumber_grids(data)
 
 
-def test_reading_text_does_not_import_pdf_libraries(fixtures):
+def test_reading_text_does_not_import_pdf_ocr_or_office_libraries(fixtures):
     code = ("import sys, nlp; from nlp.ingest import read; read(sys.argv[1]); "
-            "print(sorted(m for m in ('pypdfium2', 'pdfplumber', 'pdfminer') if m in sys.modules))")
+            "print(sorted(m for m in ('pypdfium2', 'pdfplumber', 'pdfminer', 'rapidocr_onnxruntime', 'cv2', "
+            "'onnxruntime', 'openpyxl', 'xlrd') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(fixtures / "mini-2021.txt")], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
