@@ -126,7 +126,7 @@ def two_runs_at_once(out: str, inputs: Path, *extra: str, delays: tuple[float, f
     ``delays[0]`` a document, or with ``hold`` kept waiting after its first batch until the second
     run has ended (or, with --wait, has said it waits): no race with a loaded machine."""
     cmd = tag_cmd(inputs, "-o", out, "-j", "1", "--batch-size", "5", *extra)
-    release = Path(out).parent / "release-first-run"
+    release = Path(inputs).parent / f"release-first-run-{Path(inputs).name}"
     first = subprocess.Popen(cmd, cwd=ROOT, env=tag_env(delays[0], f"{release}:5" if hold else None),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
