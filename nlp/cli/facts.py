@@ -12,7 +12,7 @@ import typer
 from . import app
 
 CSV_COLUMNS = ["field", "label", "subject", "value", "unit", "qualifier", "raw", "source", "paragraph",
-               "table", "start", "end"]
+               "table", "start", "end", "negated"]
 
 
 @app.command()
