@@ -69,6 +69,32 @@ def test_plan_stages_requests_the_resources_asked_for():
     assert plan_stages(2, 0, RayOptions(split_classify=True))[1] == StagePlan("classify", 1, 1, 0.25, 0.0)
 
 
+def echo_pipeline():
+    from nlp.document import Document
+    from nlp.pipeline import Pipeline
+
+    class Echo(Pipeline):  # the record's text says what the actor was asked to read
+        def process(self, source, name=None):
+            return Document(text=repr(source), source=name or "file")
+
+    return Echo()
+
+
+def test_an_actor_reads_what_the_process_pool_reads():
+    import pickle
+
+    from nlp.batch.ray_engine import _Stage
+
+    stage = _Stage("tag", "tests.test_ray:echo_pipeline", None, None)
+    batch = {"i": [3, 4], "path": ["a/report.pdf", None], "text": [None, "全文"], "source": ["a/report.pdf", "x.jsonl#7"],
+             "attachments": ['["a/annex.xls"]', "[]"]}
+    out = stage(batch)
+    assert out["i"] == [3, 4] and out["error"] == [None, None]
+    grouped, text = (pickle.loads(o) for o in out["out"])
+    assert grouped["text"] == repr(["a/report.pdf", "a/annex.xls"])  # --group-by: the report with its attachments
+    assert (text["text"], text["source"]) == (repr("全文"), "x.jsonl#7")
+
+
 def test_ray_options_need_the_ray_engine(tmp_path):
     res = tag(tmp_path, "-o", tmp_path / "o.sqlite", "--address", "auto")
     assert res.exit_code == 1 and "need --engine ray" in res.output

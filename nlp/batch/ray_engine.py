@@ -150,8 +150,10 @@ class _Stage:
         from .runner import tag_document
 
         out: dict[str, list] = {"i": [], "out": [], "error": [], "timings": []}
-        for i, path, text, source in zip(batch["i"], batch["path"], batch["text"], batch["source"]):
-            item = InputItem(key="", source=source, path=path or None, text=None if path else text)
+        for i, path, text, source, attachments in zip(batch["i"], batch["path"], batch["text"], batch["source"],
+                                                      batch["attachments"]):
+            item = InputItem(key="", source=source, path=path or None, text=None if path else text,
+                             attachments=tuple(json.loads(attachments)))
             doc, error, timings = tag_document(self.pipeline, item)
             emitted, error = self._emit(doc, error)
             out["i"].append(int(i))
@@ -343,7 +345,8 @@ def run_ray(items: Iterable[InputItem], handle: Callable[..., None], options: Ra
 def _dataset(ray: Any, todo: list[InputItem], indices: list[int], batch: int, stages: list[StagePlan],
              pipeline_args: tuple) -> Any:
     """The lazy Ray dataset that tags ``todo[i]`` for ``i`` in ``indices``: one block per batch."""
-    rows = [{"i": i, "path": todo[i].path, "text": todo[i].text, "source": todo[i].source} for i in indices]
+    rows = [{"i": i, "path": todo[i].path, "text": todo[i].text, "source": todo[i].source,
+             "attachments": json.dumps(list(todo[i].attachments))} for i in indices]
     ds = ray.data.from_items(rows, override_num_blocks=max(1, math.ceil(len(rows) / batch)))
     for plan in stages:
         with warnings.catch_warnings():

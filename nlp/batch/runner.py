@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from ..config import load_config
 from ..errors import GovReportError
 from ..store import Store, StoreError
-from .inputs import InputItem, discover, iter_items
+from .inputs import InputItem, discover, group_sources, iter_items
 
 DEFAULT_FACTORY = "nlp:default_pipeline"
 ENGINES = ("process", "ray")
@@ -125,7 +125,8 @@ def tag_document(pipeline: Any, item: InputItem) -> tuple[Any, str | None, dict[
     before = dict(pipeline.timings)
     try:
         if item.path is not None:
-            result: tuple[Any, Any] = (pipeline.process(item.path), None)
+            source = [item.path, *item.attachments] if item.attachments else item.path
+            result: tuple[Any, Any] = (pipeline.process(source), None)
         else:
             result = (pipeline.process(item.text, name=item.source), None)
     except Exception as e:  # a bug in one component on one file must not stop the run
@@ -162,6 +163,7 @@ def tag_corpus(
     num_cpus: int | None = None,
     gpus_per_worker: float | None = None,
     classify_stage: bool | None = None,
+    group_by: str | None = None,
 ) -> RunSummary:
     """Tag every report found in ``inputs`` into ``store``; see the module docstring.
 
@@ -175,6 +177,9 @@ def tag_corpus(
     classify in actors of their own, paragraphs batched across documents (default: when
     ``gpus_per_worker`` is set; True without GPUs runs that stage on CPUs). The store is written
     here, as with the process pool.
+
+    ``group_by``: files that belong to one report (``"folder"`` or a file-name pattern, see
+    ``inputs.group_sources``) are tagged as one report with its attachments.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -182,6 +187,8 @@ def tag_corpus(
         raise ValueError("address, num_cpus, gpus_per_worker and classify_stage are options of engine='ray'")
     cfg = load_config("batch")
     sources = discover(list(inputs), cfg)
+    if group_by:
+        sources = group_sources(sources, group_by, cfg)
     summary = RunSummary(inputs=sum(s.count for s in sources), engine=engine)
     summary.workers = max(1, min(workers or default_workers(), summary.inputs or 1))
     known = store.known_sources()

@@ -54,6 +54,10 @@ def tag(
     gpus_per_worker: Optional[float] = typer.Option(None, "--gpus-per-worker", min=0.0, help="--engine ray: "
                                                     "classify in GPU workers with this many GPUs each (a "
                                                     "transformer --model; 0.5 puts two on a GPU)."),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Tag a report with its attachments as one "
+                                           "record: 'folder' (the files directly in a folder are one report) or "
+                                           "a regular expression on file names (files of a folder with the same "
+                                           "match, or first group, are one report)."),
     wait: bool = typer.Option(False, "--wait/--no-wait", help="If another run is writing the same file "
                               "store: wait for it to finish (--wait), or stop at once with exit status "
                               f"{EXIT_BUSY} (--no-wait, the default)."),
@@ -78,7 +82,7 @@ def tag(
         store = open_store(output, batch_size=batch_size, wait=wait)
         try:
             summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
-                                 pipeline_overrides=overrides, engine=engine, address=address,
+                                 pipeline_overrides=overrides, group_by=group_by, engine=engine, address=address,
                                  num_cpus=num_cpus, gpus_per_worker=gpus_per_worker,
                                  progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
         finally:
