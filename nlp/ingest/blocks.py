@@ -9,6 +9,7 @@ from functools import lru_cache
 from ..config import load_config
 from ..document import Cell, Document
 from .normalise import normalise
+from .script import Converter, detect
 
 Piece = tuple[int, int]  # a [start, end) slice of the source text
 
@@ -55,8 +56,9 @@ def is_removable(line: str) -> bool:
 
 
 class _TextWriter:
-    def __init__(self, source_text: str):
+    def __init__(self, source_text: str, converter: Converter | None = None):
         self.source = source_text
+        self.converter = converter
         self.parts: list[str] = []
         self.size = 0
         self.anchors_norm = array("i")
@@ -66,6 +68,8 @@ class _TextWriter:
         text, anchors = "", []
         for a, b in pieces:
             t, an = normalise(self.source[a:b])
+            if self.converter is not None:
+                t, an = self.converter.convert(t, an)
             anchors.extend((n + len(text), s + a) for n, s in an)
             text += t
         return text, anchors
@@ -84,8 +88,10 @@ class _TextWriter:
 
 
 def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Document:
-    """Normalise blocks into one text, dropping web chrome, and record lines and grids."""
-    w = _TextWriter(source_text)
+    """Normalise blocks into one text, dropping web chrome, and record lines and grids.
+    Text in Traditional characters is converted to Simplified (``source_text`` keeps it)."""
+    converter = detect(source_text)
+    w = _TextWriter(source_text, converter)
     lines: list[tuple[int, int, str]] = []
     grids: list[list[list[Cell]]] = []
     removed: list[str] = []
@@ -108,6 +114,10 @@ def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Docume
     doc = Document(text="".join(w.parts), source=source, source_text=source_text)
     doc.anchors_norm, doc.anchors_src = w.anchors_norm, w.anchors_src
     doc.lines, doc.source_tables, doc.removed_lines = lines, grids, removed
+    if converter is not None:
+        doc.meta.script = "traditional"
+        doc.warnings.append(f"text converted from Traditional to Simplified Chinese for analysis "
+                            f"(OpenCC {converter.config}); source_text keeps the original characters")
     return doc
 
 

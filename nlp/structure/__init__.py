@@ -65,7 +65,9 @@ class StructureParser:
         builder.close(len(doc.text))
         doc.sections, doc.paragraphs, doc.tables = builder.sections, builder.paragraphs, tables
         table_text = "\n".join(doc.text[t.start:t.end] for t in tables)
+        script = doc.meta.script  # set by the reader
         doc.meta = build_meta(title_lines, doc.text, table_text, doc.removed_lines, signature_dates, rules)
+        doc.meta.script = script
         if doc.meta.year is None:
             doc.warnings.append("report year not found")
         if not doc.paragraphs:
