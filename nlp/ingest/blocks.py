@@ -46,13 +46,13 @@ class SourceBuilder:
 
 
 @lru_cache(maxsize=1)
-def _removal_rules() -> tuple[re.Pattern, ...]:
+def _removal_rule() -> re.Pattern:
     cfg = load_config("ingest")
-    return tuple(re.compile(p) for p in cfg["remove_lines"])
+    return re.compile("|".join(f"(?:{p})" for p in cfg["remove_lines"]))
 
 
 def is_removable(line: str) -> bool:
-    return any(r.search(line) for r in _removal_rules())
+    return bool(_removal_rule().search(line))
 
 
 class _TextWriter:

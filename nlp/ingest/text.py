@@ -1,4 +1,8 @@
-"""Plain text: one line per paragraph, unless the text was hard-wrapped (then re-joined)."""
+"""Plain text: one line per paragraph, unless the text was hard-wrapped (then re-joined).
+
+Web pages flattened to text break in two more ways, both repaired here: lines broken inside a
+sentence (at a link or a bracket) are joined again, and a whole report flattened onto one line
+(often inside a layout-table cell, ``… |``) is cut again before its section headings."""
 from __future__ import annotations
 
 import re
@@ -17,11 +21,103 @@ def read_text(text: str) -> list[Line]:
     for raw in text.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         if body.strip():
-            spans.append((pos, pos + len(body)))
+            spans.extend(_split_flattened(text, *_layout_cell(text, pos, pos + len(body))))
         pos += len(raw)
     if _hard_wrapped(text, spans):
         return _rejoin(text, spans)
-    return [Line([s]) for s in spans]
+    lines: list[Line] = []
+    for a, b in spans:
+        if lines and _continues("".join(text[x:y] for x, y in lines[-1].pieces), text[a:b]):
+            lines[-1].pieces.append((a, b))
+        else:
+            lines.append(Line([(a, b)]))
+    return lines
+
+
+_LAYOUT_PROSE = 60  # a lone pipe cell longer than this, with a full stop, is prose, not a table cell
+_FLAT_BREAK = re.compile(r"\s+(?=[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
+_FLAT_TITLE = re.compile(r"^\s*[^。,;:，；：\s]{4,60}?(?:报告|年报)(?=\s)")
+
+
+def _layout_cell(text: str, a: int, b: int) -> tuple[int, int]:
+    """A line that is one cell of a layout table ("…。 |", "| 题名报告 | ||"): the cell only."""
+    line = text[a:b]
+    cells = [c for c in line.split("|") if c.strip()]
+    if "|" not in line or len(cells) != 1:
+        return a, b
+    cell = cells[0].strip()
+    if (len(cell) > _LAYOUT_PROSE and "。" in cell) or _FLAT_TITLE.match(cell + " "):
+        start = a + line.index(cell)
+        return start, start + len(cell)
+    return a, b
+
+
+def _split_flattened(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Cut a line holding several sections ("… 一、概述 2016年… (一)…") before each heading
+    marker that follows a space, and after a title that opens it."""
+    line = text[a:b]
+    if "|" in line:
+        return [(a, b)]
+    breaks = [(m.start(), m.end()) for m in _FLAT_BREAK.finditer(line)]
+    if len(breaks) < 2:
+        return [(a, b)]
+    if title := _FLAT_TITLE.match(line):
+        gap = re.match(r"\s+", line[title.end():])
+        breaks.insert(0, (title.end(), title.end() + gap.end()))
+    pieces, start = [], 0
+    for gap_start, gap_end in breaks + [(len(line), len(line))]:
+        if line[start:gap_start].strip():
+            pieces.extend(_heading_apart(text, a + start, a + gap_start))
+        start = gap_end
+    return pieces
+
+
+_HEADING_THEN_TEXT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])[^\s。,;，；]{1,40}?\s+(?=\S)")
+
+
+def _heading_apart(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """"四、咨询处理情况 2016年度…": the heading, then its text."""
+    m = _HEADING_THEN_TEXT.match(text[a:b])
+    if not m:
+        return [(a, b)]
+    head = text[a:a + m.end()].rstrip()
+    return [(a, a + len(head)), (a + m.end(), b)]
+
+
+_OPENERS = "《“‘(（[【〔"
+_CLOSERS = "》”’)）]】〕"
+_NO_LINE_START = re.compile(r"^\s*[、,，。;；:：!！?？]")
+_MARKER_ONLY = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])\s*$")
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Does ``line`` continue ``prev``, which a web page broke mid-sentence? True after an
+    opening bracket or an unclosed one that ``line`` closes, after a heading marker alone,
+    before a mark that cannot start a line, and for a few words without punctuation before a book title."""
+    if "|" in prev or "|" in line:
+        return False
+    prev, line = prev.strip(), line.strip()
+    if prev[-1] in _OPENERS or _MARKER_ONLY.match(prev) or _NO_LINE_START.match(line):
+        return True
+    if _depth(prev) > 0 and _closes_first(line):
+        return True
+    return len(prev) <= 8 and line.startswith("《") and not re.search(r"[。,;:!?，；：！？]", prev)
+
+
+def _depth(s: str) -> int:
+    return sum(1 for c in s if c in _OPENERS) - sum(1 for c in s if c in _CLOSERS)
+
+
+def _closes_first(s: str) -> bool:
+    depth = 0
+    for c in s:
+        if c in _OPENERS:
+            depth += 1
+        elif c in _CLOSERS:
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
 
 
 def _hard_wrapped(text: str, spans: list[tuple[int, int]]) -> bool:

@@ -39,8 +39,13 @@ def find_text_tables(lines: list[Line], rules: Rules) -> list[tuple[int, int]]:
 
 
 def _extend_pipe(lines: list[Line], i: int, rules: Rules) -> int:
+    """Pipe rows, value lines, and a table label alone between pipe rows ("第二十条第(五)项")."""
     j = i + 1
-    while j < len(lines) and ("|" in lines[j][2] or rules.is_value(lines[j][2])):
+    while j < len(lines):
+        text = lines[j][2]
+        label = rules.is_stray_cell(text) and j + 1 < len(lines) and "|" in lines[j + 1][2]
+        if not ("|" in text or rules.is_value(text) or label):
+            break
         j += 1
     return j
 
