@@ -102,3 +102,12 @@ def test_pipeline_components_can_be_listed_and_swapped(fixtures):
     pipe.remove("spy")
     assert "spy" not in pipe.names
     assert pipe.timings["ingest"] > 0 and pipe.timings["structure"] > 0
+
+
+def test_semicolons_split_sentences_but_not_enumerations():
+    doc = parse("五、存在的主要问题及改进情况\n主要问题:一是公开不够及时;二是解读形式单一;三是培训偏少。"
+                "部分栏目更新慢;下一步,我们将加强培训;(1)完善制度;(2)强化考核。")
+    assert [s.text for s in doc.paragraphs[0].sentences] == [
+        "主要问题:一是公开不够及时;二是解读形式单一;三是培训偏少。",
+        "部分栏目更新慢;",
+        "下一步,我们将加强培训;(1)完善制度;(2)强化考核。"]

@@ -4,6 +4,7 @@ import pytest
 
 import nlp
 from nlp.ingest import read
+from nlp.ingest.normalise import normalise
 
 REPORT = "一、总体情况\n2022年,我镇主动公开政府信息58条,内容涵盖财政预决算和重点项目。\n"
 
@@ -45,15 +46,18 @@ def test_lines_broken_inside_a_sentence_are_joined():
 def test_a_report_flattened_onto_one_layout_cell_is_cut_at_its_headings():
     body = ("2015年度山前镇政府信息公开工作年度报告 | ||\n"
             "2015年,我镇扎实推进政府信息公开。 一、主动公开情况 全年主动公开信息80条。 "
-            "二、依申请公开情况 全年未收到申请。 三、存在的主要问题 公开形式单一。 |\n||\n")
+            "二、依申请公开情况 全年未收到申请。 三、存在的主要问题 我镇公开形式单一。 |\n||\n")
     doc = nlp.load(body)
     assert doc.meta.title == "2015年度山前镇政府信息公开工作年度报告"
     assert not doc.tables
     assert [s.marker + s.title for s in doc.sections] == ["一、主动公开情况", "二、依申请公开情况", "三、存在的主要问题"]
-    assert [p.text for p in doc.paragraphs] == [
-        "2015年,我镇扎实推进政府信息公开。", "全年主动公开信息80条。", "全年未收到申请。", "公开形式单一。"]
+    assert [(p.heading, p.text) for p in doc.paragraphs] == [
+        (None, "2015年,我镇扎实推进政府信息公开。"),
+        ("一、主动公开情况", "一、主动公开情况全年主动公开信息80条。"),
+        ("二、依申请公开情况", "二、依申请公开情况全年未收到申请。"),
+        ("三、存在的主要问题", "三、存在的主要问题我镇公开形式单一。")]
     for p in doc.paragraphs:
-        assert doc.source_text[doc.source_offset(p.start):doc.source_offset(p.end)] == p.text
+        assert normalise(doc.source_text[doc.source_offset(p.start):doc.source_offset(p.end)])[0] == p.text
 
 
 def test_stray_table_labels_and_bare_markers_are_not_paragraphs():
@@ -77,3 +81,9 @@ def test_title_repeated_after_the_page_metadata_is_not_prose():
     doc = nlp.load(text)
     assert doc.meta.issuer == "清溪区检测中心"
     assert [p.text[:5] for p in doc.paragraphs] == ["2022年"]
+
+
+def test_a_heading_glued_to_its_text_is_an_inline_heading():
+    doc = nlp.load("四、咨询处理情况2016年度未收到咨询。\n(二)公开形式1、公开栏2、广播。\n五、其他需要报告的事项无。")
+    assert [(p.heading, s.title) for p, s in zip(doc.paragraphs, [s for s in doc.sections])] == [
+        ("四、咨询处理情况", "咨询处理情况"), ("(二)公开形式", "公开形式"), ("五、其他需要报告的事项", "其他需要报告的事项")]

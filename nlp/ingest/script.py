@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..config import load_config
+from .normalise import anchors_of, char_sources
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -37,9 +38,8 @@ class Converter:
         out = self._cc.convert(text)
         if len(out) == len(text):  # the usual case: character for character
             return out, anchors
-        src = _expand(anchors, len(text))
-        mapped = [src[i] for i in _alignment(text, out)]
-        return out, _compress(mapped)
+        src = char_sources(anchors, len(text))
+        return out, anchors_of([src[i] for i in _alignment(text, out)])
 
 
 def detect(source_text: str) -> Converter | None:
@@ -73,16 +73,3 @@ def _alignment(text: str, out: str) -> list[int]:
         for j in range(j2 - j1):
             index.append(i1 + min(j, max(i2 - i1 - 1, 0)) if i2 > i1 else max(i1 - 1, 0))
     return index
-
-
-def _expand(anchors: list[tuple[int, int]], length: int) -> list[int]:
-    src = [0] * length
-    for k, (n, s) in enumerate(anchors):
-        stop = anchors[k + 1][0] if k + 1 < len(anchors) else length
-        for i in range(n, stop):
-            src[i] = s + i - n
-    return src
-
-
-def _compress(src: list[int]) -> list[tuple[int, int]]:
-    return [(i, s) for i, s in enumerate(src) if i == 0 or s != src[i - 1] + 1]

@@ -67,21 +67,9 @@ def _split_flattened(text: str, a: int, b: int) -> list[tuple[int, int]]:
     pieces, start = [], 0
     for gap_start, gap_end in breaks + [(len(line), len(line))]:
         if line[start:gap_start].strip():
-            pieces.extend(_heading_apart(text, a + start, a + gap_start))
+            pieces.append((a + start, a + gap_start))
         start = gap_end
     return pieces
-
-
-_HEADING_THEN_TEXT = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])[^\s。,;，；]{1,40}?\s+(?=\S)")
-
-
-def _heading_apart(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """"四、咨询处理情况 2016年度…": the heading, then its text."""
-    m = _HEADING_THEN_TEXT.match(text[a:b])
-    if not m:
-        return [(a, b)]
-    head = text[a:a + m.end()].rstrip()
-    return [(a, a + len(head)), (a + m.end(), b)]
 
 
 _OPENERS = "《“‘(（[【〔"

@@ -172,15 +172,13 @@ def _voted_year(text: str, weights: dict[str, float]) -> int | None:
 
 
 def template_era(year: int | None, table_text: str, rules: Rules) -> str | None:
-    marked = next((era for era, pattern in rules.era_markers if pattern.search(table_text)), None)
+    """The template actually used (markers in the tables), else the one of the report's year."""
+    for era, pattern in rules.era_markers:
+        if pattern.search(table_text):
+            return era
     if year is None:
-        return marked
-    by_year = "legacy" if year <= 2018 else "2019" if year <= 2020 else "2021"
-    if marked is None:
-        return by_year
-    if (marked == "legacy") != (by_year == "legacy"):
-        return marked  # the template contradicts the year across eras: the year is suspect
-    return by_year
+        return None
+    return "legacy" if year <= 2018 else "2019" if year <= 2020 else "2021"
 
 
 # -- publication date -------------------------------------------------------------------------

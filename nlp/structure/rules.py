@@ -32,9 +32,11 @@ class MetaRules:
 class Rules:
     headings: tuple[tuple[int, re.Pattern], ...]
     max_heading_line: int
+    glued_heading: re.Pattern
     max_inline_heading: int
     max_unmarked_heading: int
     sentence_end: re.Pattern
+    enumeration_item: re.Pattern
     enumerator: re.Pattern
     captions: tuple[re.Pattern, ...]
     signature_body: re.Pattern
@@ -88,9 +90,11 @@ def load_rules(name: str = "structure") -> Rules:
     return Rules(
         headings=tuple((h["rank"], re.compile(h["pattern"])) for h in c["headings"]),
         max_heading_line=c["max_heading_line"],
+        glued_heading=re.compile(c["glued_heading"]),
         max_inline_heading=c["max_inline_heading"],
         max_unmarked_heading=c["max_unmarked_heading"],
         sentence_end=re.compile(c["sentence_end"]),
+        enumeration_item=re.compile(c["enumeration_item"]),
         enumerator=re.compile(c["enumerator"]),
         captions=_all(c["captions"]),
         signature_body=re.compile(c["signature_body"]),
