@@ -87,3 +87,29 @@ def test_a_heading_glued_to_its_text_is_an_inline_heading():
     doc = nlp.load("四、咨询处理情况2016年度未收到咨询。\n(二)公开形式1、公开栏2、广播。\n五、其他需要报告的事项无。")
     assert [(p.heading, s.title) for p, s in zip(doc.paragraphs, [s for s in doc.sections])] == [
         ("四、咨询处理情况", "咨询处理情况"), ("(二)公开形式", "公开形式"), ("五、其他需要报告的事项", "其他需要报告的事项")]
+
+
+def test_an_excerpt_cut_inside_the_next_row_label_adds_no_value():
+    rows = "\n".join(["申请人情况", "自然人", "商业企业", "总计",
+                      "一、本年新收政府信息公开申请数量", "4", "1", "5",
+                      "二、上年结转政府信息公开申请数量", "0", "0", "0",
+                      "(一)予以公开", "3", "1", "4", "2"])
+    doc = nlp.load(REPORT + "三、收到和处理政府信息公开申请情况\n" + rows)
+    assert doc.tables[0].grid()[-1] == ["(一)予以公开", "3", "1", "4"]
+
+
+def test_numbers_set_apart_from_their_clause_are_joined_but_table_cells_are_not():
+    text = ("一、概述\n根据要求,本区专门配备了\n132名专、兼职工作人员,设立了\n50个受理点。\n"
+            "二、主动公开\n本年度,本区累计主动公开政府信息\n5928\n条,全文电子化率达\n90.3%\n,其中新增2110条。\n"
+            "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n总计\n一、本年新收政府信息公开申请数量\n3\n3")
+    doc = nlp.load(text)
+    assert [p.text for p in doc.paragraphs] == [
+        "根据要求,本区专门配备了132名专、兼职工作人员,设立了50个受理点。",
+        "本年度,本区累计主动公开政府信息5928条,全文电子化率达90.3%,其中新增2110条。"]
+    assert doc.tables[0].grid()[-1] == ["一、本年新收政府信息公开申请数量", "3", "3"]
+
+
+def test_pipe_fragments_that_are_no_table_are_not_prose():
+    text = REPORT + "三、收到和处理政府信息公开申请情况\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | ||||\n自然人 | 法人或其他组织"
+    doc = nlp.load(text)
+    assert all("|" not in p.text and "勾稽" not in p.text for p in doc.paragraphs)

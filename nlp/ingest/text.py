@@ -81,7 +81,9 @@ _MARKER_ONLY = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[(�
 def _continues(prev: str, line: str) -> bool:
     """Does ``line`` continue ``prev``, which a web page broke mid-sentence? True after an
     opening bracket or an unclosed one that ``line`` closes, after a heading marker alone,
-    before a mark that cannot start a line, and for a few words without punctuation before a book title."""
+    before a mark that cannot start a line, for a few words without punctuation before a book
+    title, and around a number set apart from its clause ("…配备了" / "132名…", "…信息" / "5928" /
+    "条,…": prose with a comma that stops on a Han character, never a table label)."""
     if "|" in prev or "|" in line:
         return False
     prev, line = prev.strip(), line.strip()
@@ -89,7 +91,20 @@ def _continues(prev: str, line: str) -> bool:
         return True
     if _depth(prev) > 0 and _closes_first(line):
         return True
+    if _HAN_END.search(prev) and _COMMA.search(prev) and (_NUMBER_WITH_UNIT.match(line) or _BARE_NUMBER.match(line)):
+        return True
+    if _DIGIT_END.search(prev) and _COMMA.search(prev) and _UNIT_THEN_TEXT.match(line):
+        return True
     return len(prev) <= 8 and line.startswith("《") and not re.search(r"[。,;:!?，；：！？]", prev)
+
+
+_UNITS = "名条件个人次篇项家份期场万亿元%"
+_HAN_END = re.compile(r"[\u4e00-\u9fff]$")
+_DIGIT_END = re.compile(r"[\u4e00-\u9fff,，]\s*\d[\d,.]*$")
+_COMMA = re.compile(r"[,，]")
+_NUMBER_WITH_UNIT = re.compile(rf"^\d[\d,.]*\s*[{_UNITS}]")
+_BARE_NUMBER = re.compile(r"^\d[\d,.]*%?$")
+_UNIT_THEN_TEXT = re.compile(rf"^[{_UNITS}][^|]")
 
 
 def _depth(s: str) -> int:

@@ -74,8 +74,9 @@ class Rules:
         return any(p.search(line) for p in self.captions)
 
     def is_stray_cell(self, line: str) -> bool:
-        """A table label alone (or its cut start), or a line with no letter at all."""
-        if not _LETTER.search(line) or self.stray_cell.match(line):
+        """A table label alone (or its cut start), a fragment of a pipe table (or of a navigation
+        bar) that is no table, or a line with no letter at all."""
+        if "|" in line or not _LETTER.search(line) or self.stray_cell.match(line):
             return True
         return any(label == line or (len(line) >= 3 and label.startswith(line)) for label in self.stray_cell_labels)
 

@@ -2,6 +2,8 @@
 and real grids from the reader; each becomes a Table of Cells with offsets into the text."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ..document import Cell, Table
 from .rules import Rules
 
@@ -136,8 +138,18 @@ def _continues(prev: str, cell: str, rules: Rules) -> bool:
 def text_table(lines: list[Line], rules: Rules, table_id: str) -> Table:
     rows = _pipe_rows(lines) if any("|" in t for _, _, t in lines) else None
     if rows is None:
-        rows = _stream_rows(_cells(lines, rules), rules)
+        rows = _drop_cut_tail(_stream_rows(_cells(lines, rules), rules), rules)
     return grid_table(rows, lines[0][0], lines[-1][1], rules, table_id)
+
+
+def _drop_cut_tail(rows: list[list[Cell]], rules: Rules) -> list[list[Cell]]:
+    """A last row with more values than the table's rows have is followed by the cut start of the
+    next row's label ("…| 0 | 0 | 2" where an excerpt stops inside "2.其他法律…"): not a value."""
+    widths = [sum(1 for c in row if rules.is_value(c.text)) for row in rows]
+    usual = Counter(w for w in widths if w >= 2).most_common(1)
+    if len(rows) < 3 or not usual or widths[-1] <= usual[0][0]:
+        return rows
+    return rows[:-1] + [rows[-1][: len(rows[-1]) - (widths[-1] - usual[0][0])]]
 
 
 def grid_table(rows: list[list[Cell]], start: int, end: int, rules: Rules, table_id: str) -> Table:
