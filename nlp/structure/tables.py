@@ -56,10 +56,16 @@ def _extend_cells(lines: list[Line], i: int, rules: Rules) -> int:
     j = i + 1
     while j < len(lines):
         text = lines[j][2]
-        if len(text) > rules.max_cell_chars or _ends_table(lines, j, rules):
+        if (len(text) > rules.max_cell_chars and not _long_label(lines, j, rules)) or _ends_table(lines, j, rules):
             break
         j += 1
     return j
+
+
+def _long_label(lines: list[Line], j: int, rules: Rules) -> bool:
+    """A long row label (a 规范性文件(…“…”…) note) followed by its values, not prose."""
+    return (not rules.sentence_end.search(lines[j][2])
+            and j + 1 < len(lines) and rules.is_value(lines[j + 1][2]))
 
 
 def _ends_table(lines: list[Line], j: int, rules: Rules) -> bool:
