@@ -160,3 +160,11 @@ def test_a_long_quoted_row_label_does_not_end_a_2019_table_2():
     assert (facts["disclosure.normative_docs.made"], facts["disclosure.normative_docs.public_total"]) == (12, 86)
     assert facts["disclosure.other_services.decisions"] == 64
     assert not any(f["value"] == 1280 and not f.get("table") for f in doc.facts)
+
+
+def test_more_heading_styles_from_real_pages():
+    doc = parse("第一部分 总体情况\n一)主动公开\n第一,主动公开\n本年度,全镇通过政务新媒体发布信息120条,面向群众讲解政策。\n"
+                "1)工作动态\n全年发布动态信息40条,及时更新栏目内容,确保信息准确。\n第二,加强审核。全年审核信息160条。")
+    assert [(s.marker, s.title) for s in doc.sections] == [
+        ("第一部分", "总体情况"), ("一)", "主动公开"), ("第一,", "主动公开"), ("1)", "工作动态"), ("第二,", "加强审核")]
+    assert doc.paragraphs[-1].heading == "第二,加强审核。"
