@@ -46,30 +46,43 @@ class SourceBuilder:
 
 
 @lru_cache(maxsize=1)
-def _removal_rule() -> re.Pattern:
+def _removal_rules() -> tuple[re.Pattern, re.Pattern, int]:
+    """Patterns opening with ^ are tried at the line start only (one combined match), the
+    others anywhere in the line (one combined search)."""
     cfg = load_config("ingest")
-    return re.compile("|".join(f"(?:{p})" for p in cfg["remove_lines"]))
+    patterns = cfg["remove_lines"]
+    at_start = "|".join(f"(?:{p})" for p in patterns if p.startswith("^")) or "(?!)"
+    anywhere = "|".join(f"(?:{p})" for p in patterns if not p.startswith("^")) or "(?!)"
+    return re.compile(at_start), re.compile(anywhere), int(cfg.get("max_chrome_chars", 200))
 
 
 def is_removable(line: str) -> bool:
-    return bool(_removal_rule().search(line))
+    at_start, anywhere, longest = _removal_rules()
+    return len(line) <= longest and bool(at_start.match(line) or anywhere.search(line))
 
 
 class _TextWriter:
-    def __init__(self, source_text: str, converter: Converter | None = None):
+    def __init__(self, source_text: str, converter: Converter | None = None, blocks: list[Line | Grid] = ()):
         self.source = source_text
-        self.converter = converter
         self.parts: list[str] = []
         self.size = 0
         self.anchors_norm = array("i")
         self.anchors_src = array("i")
+        self._converted: dict[tuple[Piece, ...], tuple[str, list[tuple[int, int]]]] = {}
+        if converter is not None:  # one OpenCC call for the whole document
+            keys = [tuple(piece) for b in blocks for piece in
+                    ([b.pieces] if isinstance(b, Line) else [cell for row in b.rows for cell in row])]
+            converted = converter.convert_all([self._normalise(list(k)) for k in keys])
+            self._converted = dict(zip(keys, converted))
 
     def normalise_pieces(self, pieces: list[Piece]) -> tuple[str, list[tuple[int, int]]]:
+        found = self._converted.get(tuple(pieces))
+        return found if found is not None else self._normalise(pieces)
+
+    def _normalise(self, pieces: list[Piece]) -> tuple[str, list[tuple[int, int]]]:
         text, anchors = "", []
         for a, b in pieces:
             t, an = normalise(self.source[a:b])
-            if self.converter is not None:
-                t, an = self.converter.convert(t, an)
             anchors.extend((n + len(text), s + a) for n, s in an)
             text += t
         return text, anchors
@@ -91,7 +104,7 @@ def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Docume
     """Normalise blocks into one text, dropping web chrome, and record lines and grids.
     Text in Traditional characters is converted to Simplified (``source_text`` keeps it)."""
     converter = detect(source_text)
-    w = _TextWriter(source_text, converter)
+    w = _TextWriter(source_text, converter, blocks)
     lines: list[tuple[int, int, str]] = []
     grids: list[list[list[Cell]]] = []
     removed: list[str] = []

@@ -35,7 +35,17 @@ class Converter:
         self._cc = _opencc(config)
 
     def convert(self, text: str, anchors: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-        out = self._cc.convert(text)
+        return self._carry(text, anchors, self._cc.convert(text))
+
+    def convert_all(self, lines: list[tuple[str, list[tuple[int, int]]]]) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Many lines (without newlines) in one OpenCC call."""
+        out = self._cc.convert("\n".join(text for text, _ in lines)).split("\n")
+        if len(out) != len(lines):
+            return [self.convert(text, anchors) for text, anchors in lines]
+        return [self._carry(text, anchors, new) for (text, anchors), new in zip(lines, out)]
+
+    @staticmethod
+    def _carry(text: str, anchors: list[tuple[int, int]], out: str) -> tuple[str, list[tuple[int, int]]]:
         if len(out) == len(text):  # the usual case: character for character
             return out, anchors
         src = char_sources(anchors, len(text))
@@ -55,7 +65,7 @@ def detect(source_text: str) -> Converter | None:
     converter = Converter(cfg.get("opencc_config", "t2s"))
     converted = converter._cc.convert(sample)
     if len(converted) == len(sample):
-        changed = sum(a != b for a, b in zip(sample, converted))
+        changed = sum(map(str.__ne__, sample, converted))
     else:
         changed = sum(b - a for tag, a, b, _, _ in _opcodes(sample, converted) if tag != "equal")
     return converter if changed >= float(cfg.get("min_changed", 0.05)) * han else None

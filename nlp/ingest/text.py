@@ -89,7 +89,7 @@ def _continues(prev: str, line: str) -> bool:
     prev, line = prev.strip(), line.strip()
     if prev[-1] in _OPENERS or _MARKER_ONLY.match(prev) or _NO_LINE_START.match(line):
         return True
-    if _depth(prev) > 0 and _closes_first(line):
+    if _closes_first(line[:60]) and _depth(prev) > 0:
         return True
     if _HAN_END.search(prev) and _COMMA.search(prev) and (_NUMBER_WITH_UNIT.match(line) or _BARE_NUMBER.match(line)):
         return True

@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..config import load_config
 
 _LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
+_LONGEST_LABEL = 16
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class Rules:
         bar) that is no table, or a line with no letter at all."""
         if "|" in line or not _LETTER.search(line) or self.stray_cell.match(line):
             return True
-        return any(label == line or (len(line) >= 3 and label.startswith(line)) for label in self.stray_cell_labels)
+        return len(line) <= _LONGEST_LABEL and any(
+            label == line or (len(line) >= 3 and label.startswith(line)) for label in self.stray_cell_labels)
 
 
 def _all(items) -> tuple[re.Pattern, ...]:
