@@ -2,9 +2,11 @@
 (13 labels of ``configs/labels.yaml``), and the sentences of paragraphs labelled problems or
 improvements get sentence-level ``labels`` + ``scores`` for those two labels.
 
-The model is the shipped baseline (``models/artifacts/baseline.skops``) unless ``model`` names
-another ``.skops`` file or a fine-tuned transformer directory. Models are loaded once per
-process and all paragraphs of a document go through one predict call."""
+The model is the shipped baseline (``models/artifacts/baseline.npz``: plain arrays with a NumPy
+predict, no scikit-learn) unless ``model`` names another ``.npz``, a ``.skops`` estimator or a
+fine-tuned transformer directory. Models are loaded once per process. With the fast baseline a
+report's paragraphs and sentences are scored in one batch; other models take one predict call
+for the paragraphs and one for the sentences."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,15 +21,15 @@ from .structure import split_sentences
 SENTENCE_LABELS = ("problems", "improvements")
 
 
-def shipped_baseline_path() -> Path:
-    return Path(str(resources.files("models"))) / "artifacts" / "baseline.skops"
+def shipped_baseline_path(suffix: str = ".npz") -> Path:
+    """The shipped baseline: ``.npz`` (fast, what ``tag`` loads) or ``.skops`` (the estimator)."""
+    return Path(str(resources.files("models"))) / "artifacts" / f"baseline{suffix}"
 
 
 @lru_cache(maxsize=8)
 def load_model(model: str | None = None):
-    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline."""
-    from models.baseline import BaselineClassifier
-
+    """A classifier from a ``.npz`` fast baseline, a ``.skops`` estimator or a transformer
+    directory; ``None``: the shipped fast baseline."""
     path = Path(model) if model else shipped_baseline_path()
     if not path.exists():
         raise ModelError(f"{path}: no such model file or directory")
@@ -35,15 +37,22 @@ def load_model(model: str | None = None):
         from models.transformer import TransformerClassifier
 
         return TransformerClassifier.load(path)
-    if path.suffix == ".skops" or not model:
+    if path.suffix == ".npz":
+        from models.fast_baseline import FastBaseline
+
+        return FastBaseline.load(path)
+    if path.suffix == ".skops":
+        from models.baseline import BaselineClassifier
+
         return BaselineClassifier.load(path)
-    raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
+    raise ModelError(f"{path}: expected a .npz or .skops baseline file or a transformer model directory")
 
 
 class ParagraphClassifier:
     """Pipeline component. ``model``: None (shipped baseline), a ``.skops`` path or a transformer
     directory; ``sentence_model``: the baseline whose sentence head labels sentences (default:
     ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
+
 
     def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
                  precision: int = 4):
@@ -62,25 +71,37 @@ class ParagraphClassifier:
                 raise ModelError("the sentence model has no sentence head (train the baseline with sentence labels)")
 
     def __call__(self, doc: Document) -> Document:
-        from models.baseline import decide
+        from models.decision import decide
 
         paragraphs = [p for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
             return doc
+        texts = [p.text for p in paragraphs]
+        if self.sentences and self.sentence_model is self.model and hasattr(self.model, "predict_report"):
+            # one batch: every sentence is scored, those of problem/improvement paragraphs kept
+            sentences = [p.sentences or split_sentences(p.text, p.start) for p in paragraphs]
+            P, S = self.model.predict_report(texts, [s.text for ss in sentences for s in ss])
+            self._label_paragraphs(paragraphs, P, decide)
+            rows = iter(S)
+            for p, ss in zip(paragraphs, sentences):
+                scores = [next(rows) for _ in ss]
+                if set(p.labels) & set(SENTENCE_LABELS):
+                    p.sentences = ss
+                    self._label_sentence_rows(p, ss, scores)
+            return doc
+        self._label_paragraphs(paragraphs, self.model.predict_proba(texts), decide)
+        if self.sentences:
+            self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
+        return doc
+
+    def _label_paragraphs(self, paragraphs: list[Paragraph], P, decide) -> None:
         labels = self.model.labels
-        P = self.model.predict_proba([p.text for p in paragraphs])
         chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
         for p, row, labs in zip(paragraphs, P, chosen):
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
-        if self.sentences:
-            self._label_sentences(doc, [p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
-        return doc
 
-    def _label_sentences(self, doc: Document, paragraphs: list[Paragraph]) -> None:
-        if not paragraphs:
-            return
-        head = self.sentence_model.sentence_head
+    def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
         pairs: list[tuple[Paragraph, Sentence]] = []
         for p in paragraphs:
             if not p.sentences:
@@ -90,6 +111,11 @@ class ParagraphClassifier:
             return
         S = self.sentence_model.predict_sentences_proba([s.text for _, s in pairs])
         for (p, s), row in zip(pairs, S):
+            self._label_sentence_rows(p, [s], [row])
+
+    def _label_sentence_rows(self, p: Paragraph, sentences: list[Sentence], rows) -> None:
+        head = self.sentence_model.sentence_head
+        for s, row in zip(sentences, rows):
             s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}
             s.labels = [l for l, v, t in zip(head.labels, row, head.thresholds) if v >= t and l in p.labels]
 

@@ -20,4 +20,5 @@ def train(
     t0 = time.perf_counter()
     _, path, summary = run(config, output)
     typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
-               f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s -> {path}")
+               f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s -> {path}"
+               + (f" (estimator: {summary['estimator']})" if summary.get("estimator") else ""))
