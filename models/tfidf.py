@@ -101,28 +101,29 @@ class TfidfArrays:
                    arrays["idf"] if config.get("use_idf", True) else None)
 
     # --- the vocabulary index ---------------------------------------------------------
-    def _units(self, term: str) -> list[str]:
-        return list(term) if self.analyzer == "char" else term.split(" ")
-
     def _build_index(self) -> tuple | None:
         """(alphabet lookup, bits, hash table), or None when keys would not fit in 63 bits."""
-        alphabet = sorted({u for t in self.terms for u in self._units(t)})
-        bits = max(1, int(len(alphabet)).bit_length())  # ids 1..len(alphabet), 0 = unknown
-        if bits * self.ngram_range[1] > 63:
-            return None
-        unit_id = {u: i + 1 for i, u in enumerate(alphabet)}
-        keys = np.zeros(len(self.terms), dtype=np.uint64)
-        for col, term in enumerate(self.terms):
-            key = 0
-            for k, u in enumerate(self._units(term)):
-                key |= unit_id[u] << (bits * k)
-            keys[col] = key
-        if self.analyzer == "char":  # code point -> unit id, one gather per text batch
-            points = np.array([ord(u) for u in alphabet], dtype=np.int64)
-            lookup: Any = np.zeros(int(points.max(initial=0)) + 2, dtype=np.uint64)  # last slot: beyond
-            lookup[points] = np.arange(1, len(points) + 1, dtype=np.uint64)
+        width = self.ngram_range[1]
+        if self.analyzer == "char":  # terms as a (terms x width) grid of code points, vectorised
+            points = np.array(self.terms, dtype=f"<U{width}").view(np.uint32).reshape(len(self.terms), width)
+            present = np.arange(width) < np.fromiter(map(len, self.terms), np.int64, len(self.terms))[:, None]
+            alphabet = np.unique(points[present]).astype(np.int64)
+            lookup: Any = np.zeros(int(alphabet.max(initial=0)) + 2, dtype=np.uint64)  # last slot: beyond
+            lookup[alphabet] = np.arange(1, len(alphabet) + 1, dtype=np.uint64)
+            units = np.where(present, lookup[points], 0).astype(np.uint64)
         else:
-            lookup = unit_id
+            tokens = [t.split(" ") for t in self.terms]
+            alphabet = sorted({u for t in tokens for u in t})
+            lookup = {u: i + 1 for i, u in enumerate(alphabet)}
+            units = np.zeros((len(tokens), width), dtype=np.uint64)
+            for row, t in enumerate(tokens):
+                units[row, :len(t)] = [lookup[u] for u in t]
+        bits = max(1, len(alphabet).bit_length())  # ids 1..len(alphabet), 0 = unknown
+        if bits * width > 63:
+            return None
+        keys = np.zeros(len(self.terms), dtype=np.uint64)
+        for k in range(width):
+            keys |= units[:, k] << np.uint64(bits * k)
         return lookup, bits, KeyTable(keys)
 
     def _ids(self, units: list, lookup: Any) -> np.ndarray:
