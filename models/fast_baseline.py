@@ -90,8 +90,10 @@ class LinearHead:
 
 
 class FastBaseline:
-    """Same interface as :class:`~models.baseline.BaselineClassifier` for inference, plus
-    :meth:`predict_report`, which scores a report's paragraphs and sentences in one batch."""
+    """Same interface as :class:`~models.baseline.BaselineClassifier` for inference. Texts go
+    through in batches: one vectorised TF-IDF pass and one weight gather per vectorizer. The word
+    cache of :mod:`models.features` serves one report: ``predict_proba`` (its paragraphs)
+    clears it, ``predict_sentences_proba`` (their sentences) reuses the cuts."""
 
     def __init__(self, head: LinearHead, sentence_head: LinearHead | None = None, segmenter: str = "rjieba",
                  params: dict[str, Any] | None = None):
@@ -134,19 +136,6 @@ class FastBaseline:
 
     def predict_sentences(self, sentences: Sequence[str]) -> list[list[str]]:
         return decide(self.predict_sentences_proba(sentences), self.sentence_labels, self._sentence_head().thresholds)
-
-    def predict_report(self, paragraphs: Sequence[str], sentences: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Paragraph and sentence probabilities of one report: the columns (words cut once)
-        are built for all texts together and each head scores its rows in one batch."""
-        head = self._sentence_head()
-        f = featurizer(self.segmenter)
-        f.clear()
-        texts = [*paragraphs, *sentences]
-        columns = self._columns(texts, [self.head, head])
-        n = len(paragraphs)
-        P = self.head.predict_proba({k: v[:n] for k, v in columns.items()}, n)
-        S = head.predict_proba({k: v[n:] for k, v in columns.items()}, len(sentences))
-        return P, S
 
     # --- export and persistence --------------------------------------------------------
     @classmethod
@@ -193,4 +182,12 @@ class FastBaseline:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             # not a zip, a pickled array (refused), a missing array, bad JSON, ...
             raise ModelError(f"{path}: not a fast baseline model ({type(e).__name__}: {e})") from None
-        return cls(head, sentence, segmenter=meta.get("segmenter", "rjieba"), params=meta.get("params"))
+        return cls(head, sentence, segmenter=meta.get("segmenter", "rjieba"), params=meta.get("params")).prepare()
+
+    def prepare(self) -> "FastBaseline":
+        """Build what the first report would otherwise build: the segmenter, vocabulary indexes."""
+        featurizer(self.segmenter)
+        for head in (self.head, self.sentence_head):
+            for vec in head.vectorizers if head else ():
+                vec.prepare()
+        return self

@@ -102,7 +102,8 @@ class TfidfArrays:
 
     # --- the vocabulary index ---------------------------------------------------------
     def _build_index(self) -> tuple | None:
-        """(alphabet lookup, bits, hash table), or None when keys would not fit in 63 bits."""
+        """(alphabet lookup, bits, hash table of n-gram keys, unigram columns), or None when the
+        keys would not fit in 63 bits."""
         width = self.ngram_range[1]
         if self.analyzer == "char":  # terms as a (terms x width) grid of code points, vectorised
             points = np.array(self.terms, dtype=f"<U{width}").view(np.uint32).reshape(len(self.terms), width)
@@ -124,7 +125,10 @@ class TfidfArrays:
         keys = np.zeros(len(self.terms), dtype=np.uint64)
         for k in range(width):
             keys |= units[:, k] << np.uint64(bits * k)
-        return lookup, bits, KeyTable(keys)
+        unigrams = np.full(len(alphabet) + 1, -1, dtype=np.int64)  # unit id -> column: a plain gather
+        single = np.flatnonzero(units[:, 1:].sum(axis=1) == 0) if width > 1 else np.arange(len(self.terms))
+        unigrams[units[single, 0].astype(np.int64)] = single
+        return lookup, bits, KeyTable(keys), unigrams
 
     def _ids(self, units: list, lookup: Any) -> np.ndarray:
         if self.analyzer == "char":
@@ -141,23 +145,26 @@ class TfidfArrays:
         return np.fromiter(map(lookup.get, flat, repeat(0)), dtype=np.uint64, count=len(flat))
 
     # --- transform ----------------------------------------------------------------------
-    def _prepare(self, texts: Sequence[str]) -> list:
+    def _units_of(self, texts: Sequence[str]) -> list:
         if self.lowercase:
             texts = [t.lower() for t in texts]
         if self.analyzer == "char":
             return [_WHITE_SPACES.sub(" ", t) for t in texts]
         return [self._tokenize(t) for t in texts]
 
-    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, cols, counts) of vocabulary n-grams, sorted by row then column."""
-        units = self._prepare(texts)
-        if not units:
-            return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.float64),)
+    def prepare(self) -> None:
         if self._index is None:
             self._index = self._build_index() or ()
+
+    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, counts) of vocabulary n-grams, sorted by row then column."""
+        units = self._units_of(texts)
+        if not units:
+            return (np.zeros(0, np.int64),) * 2 + (np.zeros(0, np.float64),)
+        self.prepare()
         if not self._index:
             return self._counts_with_dict(units)
-        lookup, bits, table = self._index
+        lookup, bits, table, unigrams = self._index
         ids = self._ids(units, lookup)
         sizes = np.fromiter(map(len, units), dtype=np.int64, count=len(units)) + 1
         row_of = np.repeat(np.arange(len(units), dtype=np.int64), sizes)
@@ -173,7 +180,7 @@ class TfidfArrays:
             if n < lo:
                 continue
             ok = np.flatnonzero(zeros[n:n + m] == zeros[:m])
-            col = table.find(key[ok])
+            col = unigrams[ids[ok].astype(np.int64)] if n == 1 else table.find(key[ok])
             hit = col >= 0
             found_rows.append(row_of[ok[hit]])
             found_cols.append(col[hit])

@@ -4,9 +4,8 @@ improvements get sentence-level ``labels`` + ``scores`` for those two labels.
 
 The model is the shipped baseline (``models/artifacts/baseline.npz``: plain arrays with a NumPy
 predict, no scikit-learn) unless ``model`` names another ``.npz``, a ``.skops`` estimator or a
-fine-tuned transformer directory. Models are loaded once per process. With the fast baseline a
-report's paragraphs and sentences are scored in one batch; other models take one predict call
-for the paragraphs and one for the sentences."""
+fine-tuned transformer directory. Models are loaded once per process; a report's paragraphs go
+through one predict call, then the sentences that need labels through one more."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -53,7 +52,6 @@ class ParagraphClassifier:
     directory; ``sentence_model``: the baseline whose sentence head labels sentences (default:
     ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
 
-
     def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
                  precision: int = 4):
         self.model = load_model(str(model) if model else None)
@@ -76,30 +74,17 @@ class ParagraphClassifier:
         paragraphs = [p for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
             return doc
-        texts = [p.text for p in paragraphs]
-        if self.sentences and self.sentence_model is self.model and hasattr(self.model, "predict_report"):
-            # one batch: every sentence is scored, those of problem/improvement paragraphs kept
-            sentences = [p.sentences or split_sentences(p.text, p.start) for p in paragraphs]
-            P, S = self.model.predict_report(texts, [s.text for ss in sentences for s in ss])
-            self._label_paragraphs(paragraphs, P, decide)
-            rows = iter(S)
-            for p, ss in zip(paragraphs, sentences):
-                scores = [next(rows) for _ in ss]
-                if set(p.labels) & set(SENTENCE_LABELS):
-                    p.sentences = ss
-                    self._label_sentence_rows(p, ss, scores)
-            return doc
-        self._label_paragraphs(paragraphs, self.model.predict_proba(texts), decide)
-        if self.sentences:
-            self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
-        return doc
-
-    def _label_paragraphs(self, paragraphs: list[Paragraph], P, decide) -> None:
+        # all paragraphs in one batch, then the sentences of problem/improvement paragraphs in
+        # one batch; the baseline cuts a report's words once and its sentences reuse the cuts
         labels = self.model.labels
+        P = self.model.predict_proba([p.text for p in paragraphs])
         chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
         for p, row, labs in zip(paragraphs, P, chosen):
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
+        if self.sentences:
+            self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
+        return doc
 
     def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
         pairs: list[tuple[Paragraph, Sentence]] = []
@@ -109,13 +94,9 @@ class ParagraphClassifier:
             pairs += [(p, s) for s in p.sentences]
         if not pairs:
             return
+        head = self.sentence_model.sentence_head
         S = self.sentence_model.predict_sentences_proba([s.text for _, s in pairs])
         for (p, s), row in zip(pairs, S):
-            self._label_sentence_rows(p, [s], [row])
-
-    def _label_sentence_rows(self, p: Paragraph, sentences: list[Sentence], rows) -> None:
-        head = self.sentence_model.sentence_head
-        for s, row in zip(sentences, rows):
             s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}
             s.labels = [l for l, v, t in zip(head.labels, row, head.thresholds) if v >= t and l in p.labels]
 

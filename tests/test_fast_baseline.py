@@ -46,9 +46,6 @@ def test_fast_scores_equal_the_estimators(fitted, tmp_path):
     texts = fixture_texts()
     assert np.allclose(fast.predict_proba(texts), fitted.predict_proba(texts), rtol=0, atol=1e-12)
     assert np.allclose(fast.predict_sentences_proba(texts), fitted.predict_sentences_proba(texts), rtol=0, atol=1e-12)
-    P, S = fast.predict_report(texts[:10], texts[10:])
-    assert np.allclose(P, fitted.predict_proba(texts[:10]), rtol=0, atol=1e-12)
-    assert np.allclose(S, fitted.predict_sentences_proba(texts[10:]), rtol=0, atol=1e-12)
     assert fast.predict(texts) == fitted.predict(texts)
     assert fast.labels == fitted.labels and fast.thresholds == fitted.thresholds
 
