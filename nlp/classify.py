@@ -26,16 +26,17 @@ def shipped_baseline_path(suffix: str = ".npz") -> Path:
 
 
 @lru_cache(maxsize=8)
-def load_model(model: str | None = None):
+def load_model(model: str | None = None, device: str = "auto"):
     """A classifier from a ``.npz`` fast baseline, a ``.skops`` estimator or a transformer
-    directory; ``None``: the shipped fast baseline."""
+    directory; ``None``: the shipped fast baseline. ``device`` places a transformer (``auto``:
+    CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
     path = Path(model) if model else shipped_baseline_path()
     if not path.exists():
         raise ModelError(f"{path}: no such model file or directory")
     if path.is_dir():
         from models.transformer import TransformerClassifier
 
-        return TransformerClassifier.load(path)
+        return TransformerClassifier.load(path, device=device)
     if path.suffix == ".npz":
         from models.fast_baseline import FastBaseline
 
@@ -53,8 +54,8 @@ class ParagraphClassifier:
     ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
 
     def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
-                 precision: int = 4):
-        self.model = load_model(str(model) if model else None)
+                 precision: int = 4, device: str = "auto"):
+        self.model = load_model(str(model) if model else None, device)
         self.sentences = sentences
         self.precision = precision
         self.sentence_model = None
@@ -101,7 +102,8 @@ class ParagraphClassifier:
             s.labels = [l for l, v, t in zip(head.labels, row, head.thresholds) if v >= t and l in p.labels]
 
 
-def classify_overrides(model: str | None) -> dict[str, Any]:
-    """Pipeline overrides that make ``govreport tag --model PATH`` use another classifier:
-    ``Pipeline.from_config("pipeline", **classify_overrides(path))``."""
-    return {"classify": {"model": str(model)}} if model else {}
+def classify_overrides(model: str | None, device: str | None = None) -> dict[str, Any]:
+    """Pipeline overrides that make ``govreport tag --model PATH [--device D]`` use another classifier:
+    ``Pipeline.from_config("pipeline", **classify_overrides(path, device))``."""
+    options = ({"model": str(model)} if model else {}) | ({"device": device} if device else {})
+    return {"classify": options} if options else {}

@@ -11,4 +11,16 @@ if [ -z "${GOVREPORT_PG_URL:-}" ] && [ -x scripts/start-postgres.sh ]; then
     echo "PostgreSQL could not be started (see /tmp/govreport-pg.log); its tests will be skipped" >&2
   fi
 fi
+# The HTML page tests drive Debian's chromium (never a browser downloaded by Playwright) and
+# need a CJK font to render the reports; installed here when missing and running as root.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (for the page tests)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/tmp/govreport-apt.log 2>&1 \
+      || echo "could not install ${missing[*]} (see /tmp/govreport-apt.log); the browser tests will be skipped" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"
