@@ -1,7 +1,9 @@
-"""Baseline paragraph classifier: TF-IDF over domain-jieba words and character n-grams, one
-calibrated linear classifier per label (one-vs-rest), per-label thresholds tuned on
+"""Baseline paragraph classifier: TF-IDF over domain-dictionary words (rjieba) and character
+n-grams, one calibrated linear classifier per label (one-vs-rest), per-label thresholds tuned on
 out-of-fold probabilities. A second head of the same kind labels sentences (problems vs
-improvements). Saved with skops and loaded with an explicit allow-list of types."""
+improvements). This scikit-learn estimator is the training-time object, saved with skops and
+loaded with an explicit allow-list of types; ``save("x.npz")`` exports the same model to the
+fast NumPy format ``govreport tag`` loads (:mod:`models.fast_baseline`)."""
 from __future__ import annotations
 
 import os
