@@ -192,7 +192,7 @@ def main() -> None:
                 results["c"].append(bench_pdf(corpus, tmp, args.pdfs))
     if args.json:
         print(json.dumps(results, indent=1))
-    print(f"median of {args.repeat} runs")
+    print(f"median of {args.repeat} runs; load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if "a" in args.only:
         a = results["a"]
         print(f"(a) tag {a[0]['docs']} seed texts ({a[0]['chars']:,} chars), 1 worker: {median(a, 'tag_s'):.2f} s; "
