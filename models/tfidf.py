@@ -255,15 +255,16 @@ class KeyTable:
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """The position of each key, -1 where absent."""
-        out = np.full(len(keys), -1, dtype=np.int64)
         slot = self._hash(keys)
-        todo = np.arange(len(keys))
+        stored = self.keys[slot]
+        hit = stored == keys
+        out = np.where(hit, self.values[slot], -1)
+        todo = np.flatnonzero(~hit & (stored != 0))  # collided on the first probe: probe on
         mask = len(self.keys) - 1
         while len(todo):
-            s = slot[todo]
+            s = slot[todo] = (slot[todo] + 1) & mask
             stored = self.keys[s]
             hit = stored == keys[todo]
             out[todo[hit]] = self.values[s[hit]]
             todo = todo[~hit & (stored != 0)]
-            slot[todo] = (slot[todo] + 1) & mask
         return out
