@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from ..config import load_config
 from ..errors import GovReportError
 from ..store import Store, StoreError
-from .inputs import InputItem, discover, iter_items
+from .inputs import InputItem, discover, group_sources, iter_items
 
 DEFAULT_FACTORY = "nlp:default_pipeline"
 
@@ -111,7 +111,7 @@ def tag_item(item: InputItem) -> tuple[dict[str, Any] | None, str | None, dict[s
     before = dict(_pipeline.timings)
     try:
         if item.path is not None:
-            doc = _pipeline.process(item.path)
+            doc = _pipeline.process([item.path, *item.attachments] if item.attachments else item.path)
         else:
             doc = _pipeline.process(item.text, name=item.source)
         result: tuple[Any, Any] = (doc.to_dict(), None)
@@ -147,14 +147,19 @@ def tag_corpus(
     progress: bool | None = None,
     command: str = "",
     on_result: Callable[[InputItem, dict[str, Any] | None, str | None], None] | None = None,
+    group_by: str | None = None,
 ) -> RunSummary:
     """Tag every report found in ``inputs`` into ``store``; see the module docstring.
 
     ``progress``: None shows a bar only when stderr is a terminal. ``pipeline_factory`` is a
     ``module:callable`` returning a Pipeline (it must be importable by worker processes).
+    ``group_by``: files that belong to one report (``"folder"`` or a file-name pattern, see
+    ``inputs.group_sources``) are tagged as one report with its attachments.
     """
     cfg = load_config("batch")
     sources = discover(list(inputs), cfg)
+    if group_by:
+        sources = group_sources(sources, group_by, cfg)
     summary = RunSummary(inputs=sum(s.count for s in sources))
     summary.workers = max(1, min(workers or default_workers(), summary.inputs or 1))
     known = store.known_sources()

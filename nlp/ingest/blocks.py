@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,17 +28,21 @@ class Grid:
 
 @dataclass
 class SourceBuilder:
-    """Accumulates the extracted text of a binary format, handing out piece offsets."""
+    """Accumulates the extracted text of a binary format, handing out piece offsets.
+    ``confidence`` holds, for pieces read by OCR, each character's confidence (None: unknown)."""
     parts: list[str] = field(default_factory=list)
     size: int = 0
+    confidence: dict[Piece, list[float | None]] = field(default_factory=dict)
 
-    def add(self, text: str, sep: str = "\n") -> Piece:
+    def add(self, text: str, sep: str = "\n", conf: list[float | None] | None = None) -> Piece:
         if self.parts:
             self.parts.append(sep)
             self.size += len(sep)
         start = self.size
         self.parts.append(text)
         self.size += len(text)
+        if conf is not None and len(conf) == len(text):
+            self.confidence[(start, self.size)] = conf
         return (start, self.size)
 
     def text(self) -> str:
@@ -114,12 +119,17 @@ class _TextWriter:
         return start, self.size
 
 
-def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Document:
-    """Normalise blocks into one text, dropping web chrome, and record lines and grids."""
+def assemble(source_text: str, blocks: list[Line | Grid], source: str,
+             confidence: dict[Piece, list[float | None]] | None = None) -> Document:
+    """Normalise blocks into one text, dropping web chrome, and record lines and grids.
+    ``confidence``: per-character OCR confidences of source pieces, kept as one-character
+    spans of the normalised text (``Document.ocr_spans``)."""
     w = _TextWriter(source_text)
     lines: list[tuple[int, int, str]] = []
     grids: list[list[list[Cell]]] = []
     removed: list[str] = []
+    spans: list[tuple[int, int, float]] = []
+    char_conf = _char_confidences(len(source_text), confidence) if confidence else None
     for block in blocks:
         if isinstance(block, Line):
             text, anchors = w.normalise_pieces(block.pieces)
@@ -130,20 +140,49 @@ def assemble(source_text: str, blocks: list[Line | Grid], source: str) -> Docume
                 continue
             s, e = w.write(text, anchors)
             lines.append((s, e, "text"))
+            if char_conf is not None:
+                spans.extend(_spans(s, e, w, char_conf))
             continue
         rows = _write_grid(w, block)
         if rows:
             k = len(grids)
-            grids.append([cells for cells, _, _ in rows])
-            lines.extend((s, e, f"table:{k}") for _, s, e in rows)
+            grids.append([cells for cells, _, _, _ in rows])
+            lines.extend((s, e, f"table:{k}") for _, s, e, _ in rows)
+            if char_conf is not None:
+                for _, s, e, _ in rows:
+                    spans.extend(_spans(s, e, w, char_conf))
     doc = Document(text="".join(w.parts), source=source, source_text=source_text)
     doc.anchors_norm, doc.anchors_src = w.anchors_norm, w.anchors_src
     doc.lines, doc.source_tables, doc.removed_lines = lines, grids, removed
+    doc.ocr_spans = sorted(spans)
     return doc
 
 
-def _write_grid(w: _TextWriter, grid: Grid) -> list[tuple[list[Cell], int, int]]:
-    """Write each row as one line 'a | b | c' and return cells with their offsets."""
+def _char_confidences(size: int, confidence: dict[Piece, list[float | None]]) -> list[float | None]:
+    out: list[float | None] = [None] * size
+    for (a, b), values in confidence.items():
+        out[a:b] = values
+    return out
+
+
+def _spans(start: int, end: int, w: "_TextWriter", char_conf: list[float | None]) -> list[tuple[int, int, float]]:
+    """One-character spans of ``text[start:end]`` with the OCR confidence of their source character."""
+    norm, src = w.anchors_norm, w.anchors_src
+    k = bisect_right(norm, start) - 1
+    out = []
+    for i in range(start, end):
+        while k + 1 < len(norm) and norm[k + 1] <= i:
+            k += 1
+        if k < 0:
+            continue
+        j = src[k] + i - norm[k]
+        if 0 <= j < len(char_conf) and char_conf[j] is not None:
+            out.append((i, i + 1, char_conf[j]))
+    return out
+
+
+def _write_grid(w: _TextWriter, grid: Grid) -> list[tuple[list[Cell], int, int, list[list[Piece]]]]:
+    """Write each row as one line 'a | b | c' and return cells with their offsets (and pieces)."""
     out = []
     for row in grid.rows:
         texts = [w.normalise_pieces(cell) for cell in row]
@@ -157,5 +196,5 @@ def _write_grid(w: _TextWriter, grid: Grid) -> list[tuple[list[Cell], int, int]]
             anchors.extend((n + len(line), s) for n, s in an)
             line += t
         start, end = w.write(line, anchors)
-        out.append(([Cell(t, start + a, start + b) for a, b, t in spans], start, end))
+        out.append(([Cell(t, start + a, start + b) for a, b, t in spans], start, end, row))
     return out
