@@ -78,6 +78,7 @@ class Meta:
     year: int | None = None
     era: str | None = None  # legacy | 2019 | 2021
     published: str | None = None  # ISO date
+    script: str = "simplified"  # of the source; "traditional": converted to Simplified for analysis
 
 
 @dataclass

@@ -10,6 +10,7 @@ from functools import lru_cache
 from ..config import load_config
 from ..document import Cell, Document
 from .normalise import normalise
+from .script import Converter, detect
 
 Piece = tuple[int, int]  # a [start, end) slice of the source text
 
@@ -50,16 +51,14 @@ class SourceBuilder:
 
 
 @lru_cache(maxsize=1)
-def _removal_rules() -> tuple[re.Pattern | None, re.Pattern | None]:
-    """The ``remove_lines`` patterns as two alternations, one scan per line instead of ~20:
-    those anchored with ``^`` (tried at the line start only) and the others (searched)."""
-    patterns = load_config("ingest")["remove_lines"]
-    for p in patterns:
-        re.compile(p)  # a bad pattern fails here, under its own name
-    anchored = [p for p in patterns if _anchored(p)]
-    floating = [p for p in patterns if not _anchored(p)]
-    join = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps)) if ps else None  # noqa: E731
-    return join(anchored), join(floating)
+def _removal_rules() -> tuple[re.Pattern, re.Pattern, int]:
+    """Patterns anchored with ^ are tried at the line start only (one combined match), the
+    others anywhere in the line (one combined search)."""
+    cfg = load_config("ingest")
+    patterns = cfg["remove_lines"]
+    at_start = "|".join(f"(?:{p})" for p in patterns if _anchored(p)) or "(?!)"
+    anywhere = "|".join(f"(?:{p})" for p in patterns if not _anchored(p)) or "(?!)"
+    return re.compile(at_start), re.compile(anywhere), int(cfg.get("max_chrome_chars", 200))
 
 
 def _anchored(pattern: str) -> bool:
@@ -86,19 +85,29 @@ def _anchored(pattern: str) -> bool:
 
 
 def is_removable(line: str) -> bool:
-    anchored, floating = _removal_rules()
-    return bool((anchored and anchored.match(line)) or (floating and floating.search(line)))
+    at_start, anywhere, longest = _removal_rules()
+    return len(line) <= longest and bool(at_start.match(line) or anywhere.search(line))
 
 
 class _TextWriter:
-    def __init__(self, source_text: str):
+    def __init__(self, source_text: str, converter: Converter | None = None, blocks: list[Line | Grid] = ()):
         self.source = source_text
         self.parts: list[str] = []
         self.size = 0
         self.anchors_norm = array("i")
         self.anchors_src = array("i")
+        self._converted: dict[tuple[Piece, ...], tuple[str, list[tuple[int, int]]]] = {}
+        if converter is not None:  # one OpenCC call for the whole document
+            keys = [tuple(piece) for b in blocks for piece in
+                    ([b.pieces] if isinstance(b, Line) else [cell for row in b.rows for cell in row])]
+            converted = converter.convert_all([self._normalise(list(k)) for k in keys])
+            self._converted = dict(zip(keys, converted))
 
     def normalise_pieces(self, pieces: list[Piece]) -> tuple[str, list[tuple[int, int]]]:
+        found = self._converted.get(tuple(pieces))
+        return found if found is not None else self._normalise(pieces)
+
+    def _normalise(self, pieces: list[Piece]) -> tuple[str, list[tuple[int, int]]]:
         text, anchors = "", []
         for a, b in pieces:
             t, an = normalise(self.source[a:b])
@@ -122,9 +131,11 @@ class _TextWriter:
 def assemble(source_text: str, blocks: list[Line | Grid], source: str,
              confidence: dict[Piece, list[float | None]] | None = None) -> Document:
     """Normalise blocks into one text, dropping web chrome, and record lines and grids.
+    Text in Traditional characters is converted to Simplified (``source_text`` keeps it).
     ``confidence``: per-character OCR confidences of source pieces, kept as one-character
     spans of the normalised text (``Document.ocr_spans``)."""
-    w = _TextWriter(source_text)
+    converter = detect(source_text)
+    w = _TextWriter(source_text, converter, blocks)
     lines: list[tuple[int, int, str]] = []
     grids: list[list[list[Cell]]] = []
     removed: list[str] = []
@@ -155,6 +166,10 @@ def assemble(source_text: str, blocks: list[Line | Grid], source: str,
     doc.anchors_norm, doc.anchors_src = w.anchors_norm, w.anchors_src
     doc.lines, doc.source_tables, doc.removed_lines = lines, grids, removed
     doc.ocr_spans = sorted(spans)
+    if converter is not None:
+        doc.meta.script = "traditional"
+        doc.warnings.append(f"text converted from Traditional to Simplified Chinese for analysis "
+                            f"(OpenCC {converter.config}); source_text keeps the original characters")
     return doc
 
 
