@@ -2,9 +2,10 @@
 (13 labels of ``configs/labels.yaml``), and the sentences of paragraphs labelled problems or
 improvements get sentence-level ``labels`` + ``scores`` for those two labels.
 
-The model is the shipped baseline (``models/artifacts/baseline.skops``) unless ``model`` names
-another ``.skops`` file or a fine-tuned transformer directory. Models are loaded once per
-process and all paragraphs of a document go through one predict call."""
+The model is the shipped baseline (``models/artifacts/baseline.npz``: plain arrays with a NumPy
+predict, no scikit-learn) unless ``model`` names another ``.npz``, a ``.skops`` estimator or a
+fine-tuned transformer directory. Models are loaded once per process; a report's paragraphs go
+through one predict call, then the sentences that need labels through one more."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,16 +20,16 @@ from .structure import split_sentences
 SENTENCE_LABELS = ("problems", "improvements")
 
 
-def shipped_baseline_path() -> Path:
-    return Path(str(resources.files("models"))) / "artifacts" / "baseline.skops"
+def shipped_baseline_path(suffix: str = ".npz") -> Path:
+    """The shipped baseline: ``.npz`` (fast, what ``tag`` loads) or ``.skops`` (the estimator)."""
+    return Path(str(resources.files("models"))) / "artifacts" / f"baseline{suffix}"
 
 
 @lru_cache(maxsize=8)
 def load_model(model: str | None = None, device: str = "auto"):
-    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline.
-    ``device`` places a transformer (``auto``: CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
-    from models.baseline import BaselineClassifier
-
+    """A classifier from a ``.npz`` fast baseline, a ``.skops`` estimator or a transformer
+    directory; ``None``: the shipped fast baseline. ``device`` places a transformer (``auto``:
+    CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
     path = Path(model) if model else shipped_baseline_path()
     if not path.exists():
         raise ModelError(f"{path}: no such model file or directory")
@@ -36,9 +37,15 @@ def load_model(model: str | None = None, device: str = "auto"):
         from models.transformer import TransformerClassifier
 
         return TransformerClassifier.load(path, device=device)
-    if path.suffix == ".skops" or not model:
+    if path.suffix == ".npz":
+        from models.fast_baseline import FastBaseline
+
+        return FastBaseline.load(path)
+    if path.suffix == ".skops":
+        from models.baseline import BaselineClassifier
+
         return BaselineClassifier.load(path)
-    raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
+    raise ModelError(f"{path}: expected a .npz or .skops baseline file or a transformer model directory")
 
 
 class ParagraphClassifier:
@@ -69,11 +76,13 @@ class ParagraphClassifier:
     def pipe(self, docs: list[Document]) -> list[Document]:
         """Label the paragraphs (then sentences) of many documents with one predict call each,
         so a transformer on a GPU gets full batches; the labels are those of one call per document."""
-        from models.baseline import decide
+        from models.decision import decide
 
         paragraphs = [p for doc in docs for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
             return docs
+        # all paragraphs in one batch, then the sentences of problem/improvement paragraphs in
+        # one batch; the baseline cuts a report's words once and its sentences reuse the cuts
         labels = self.model.labels
         P = self.model.predict_proba([p.text for p in paragraphs])
         chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
@@ -85,9 +94,6 @@ class ParagraphClassifier:
         return docs
 
     def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
-        if not paragraphs:
-            return
-        head = self.sentence_model.sentence_head
         pairs: list[tuple[Paragraph, Sentence]] = []
         for p in paragraphs:
             if not p.sentences:
@@ -95,6 +101,7 @@ class ParagraphClassifier:
             pairs += [(p, s) for s in p.sentences]
         if not pairs:
             return
+        head = self.sentence_model.sentence_head
         S = self.sentence_model.predict_sentences_proba([s.text for _, s in pairs])
         for (p, s), row in zip(pairs, S):
             s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}

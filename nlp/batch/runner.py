@@ -140,6 +140,12 @@ def describe_error(e: Exception) -> str:
     return str(e) if isinstance(e, GovReportError) else f"{type(e).__name__}: {e}"
 
 
+def tag_items(items: list[InputItem]) -> list[tuple[dict[str, Any] | None, str | None, dict[str, float]]]:
+    """:func:`tag_item` on a few inputs: one pool task, so the per-task cost (futures, queues,
+    wake-ups: ~1 ms of the main process's CPU each) is paid once for all of them."""
+    return [tag_item(item) for item in items]
+
+
 # --- main side -----------------------------------------------------------------------------
 def default_workers() -> int:
     try:
@@ -250,8 +256,10 @@ def tag_corpus(
                     started = True
                 handle(item, *tag_item(item))
         else:
+            # a few inputs a task, but enough tasks to keep every worker busy to the end
+            per_task = max(1, min(cfg.get("inputs_per_task", 1), summary.inputs // (4 * summary.workers)))
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
-                      (pipeline_factory, pipeline_config, pipeline_overrides, True))
+                      (pipeline_factory, pipeline_config, pipeline_overrides, True), per_task)
         failed = False
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -269,42 +277,57 @@ def tag_corpus(
 
 
 def _run_pool(items: Iterable[InputItem], handle: Callable[..., None], workers: int, in_flight: int,
-              initargs: tuple[Any, ...]) -> None:
-    """Feed items to a process pool with at most ``in_flight`` waiting; a pool whose worker died
-    (killed, out of memory) is replaced and the items it held are recorded as failures."""
+              initargs: tuple[Any, ...], per_task: int = 1) -> None:
+    """Feed items to a process pool, ``per_task`` inputs a task, with at most ``in_flight`` tasks
+    waiting; a pool whose worker died (killed, out of memory) is replaced and the items it held
+    are recorded as failures."""
     ctx = multiprocessing.get_context("spawn")  # fork is unsafe with threads (torch, tokenizers)
     new_pool = lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)  # noqa: E731
     pool = None  # started on the first item, so a rerun that skips everything starts no process
-    pending: dict[Future, InputItem] = {}
+    pending: dict[Future, list[InputItem]] = {}
+    died = "worker process died while tagging this input"
 
     def collect(futures: Iterable[Future]) -> bool:
         broken = False
         for fut in futures:
-            item = pending.pop(fut)
+            chunk = pending.pop(fut)
             try:
-                handle(item, *fut.result())
+                results = fut.result()
             except BrokenProcessPool:
                 broken = True
-                handle(item, None, "worker process died while tagging this input")
+                results = [(None, died)] * len(chunk)
+            for item, result in zip(chunk, results):
+                handle(item, *result)
         return broken
 
-    try:
-        for item in items:
-            pool = pool or new_pool()
-            try:
-                pending[pool.submit(tag_item, item)] = item
-            except BrokenProcessPool:
-                handle(item, None, "worker process died while tagging this input")
+    def submit(chunk: list[InputItem]) -> None:
+        nonlocal pool
+        pool = pool or new_pool()
+        try:
+            pending[pool.submit(tag_items, chunk)] = chunk
+        except BrokenProcessPool:
+            for item in chunk:
+                handle(item, None, died)
+            collect(list(pending))
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = new_pool()
+            return
+        if len(pending) >= in_flight:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if collect(done):
                 collect(list(pending))
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = new_pool()
-                continue
-            if len(pending) >= in_flight:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                if collect(done):
-                    collect(list(pending))
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = new_pool()
+
+    try:
+        chunk: list[InputItem] = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= per_task:
+                submit(chunk)
+                chunk = []
+        if chunk:
+            submit(chunk)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             collect(done)

@@ -41,7 +41,7 @@ def tag(
                                         "transformer directory (default: the shipped baseline)."),
     device: Optional[str] = typer.Option(None, "--device", help="Where a transformer --model runs: auto (CUDA, then "
                                          "MPS, then CPU), cpu, cuda, cuda:N or mps."),
-    tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (jieba) and keep tokens in records."),
+    tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (rjieba, domain dictionary) and keep tokens in records."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),

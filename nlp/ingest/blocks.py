@@ -52,13 +52,36 @@ class SourceBuilder:
 
 @lru_cache(maxsize=1)
 def _removal_rules() -> tuple[re.Pattern, re.Pattern, int]:
-    """Patterns opening with ^ are tried at the line start only (one combined match), the
+    """Patterns anchored with ^ are tried at the line start only (one combined match), the
     others anywhere in the line (one combined search)."""
     cfg = load_config("ingest")
     patterns = cfg["remove_lines"]
-    at_start = "|".join(f"(?:{p})" for p in patterns if p.startswith("^")) or "(?!)"
-    anywhere = "|".join(f"(?:{p})" for p in patterns if not p.startswith("^")) or "(?!)"
+    at_start = "|".join(f"(?:{p})" for p in patterns if _anchored(p)) or "(?!)"
+    anywhere = "|".join(f"(?:{p})" for p in patterns if not _anchored(p)) or "(?!)"
     return re.compile(at_start), re.compile(anywhere), int(cfg.get("max_chrome_chars", 200))
+
+
+def _anchored(pattern: str) -> bool:
+    """Starts with ``^`` and has no top-level ``|`` (whose other branch would float)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
 
 
 def is_removable(line: str) -> bool:
