@@ -206,10 +206,25 @@ def tag_corpus(
     bar = tqdm(total=summary.inputs, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.05,
                disable=not (sys.stderr.isatty() if progress is None else progress))
 
+    # a transformer on a GPU: loaded once, here, and fed by the CPU workers (nlp/batch/gpu.py)
+    classifier = None
+    if engine != "ray" and summary.workers > 1:
+        from .gpu import main_process_classifier, without_classify
+
+        classifier = main_process_classifier(summary.workers, pipeline_config, pipeline_overrides)
+        if classifier is not None:
+            pipeline_overrides = without_classify(pipeline_overrides)
+
     def handle(item: InputItem, record: dict[str, Any] | None, error: str | None,
                timings: dict[str, float] | None = None) -> None:
         for k, v in (timings or {}).items():
             summary.timings[k] += v
+        if classifier is not None and error is None:
+            classifier.add(item, record, store_record)
+        else:
+            store_record(item, record, error)
+
+    def store_record(item: InputItem, record: dict[str, Any] | None, error: str | None = None) -> None:
         if error is not None:
             error = error.removeprefix(f"{item.source}: ")  # ReadError repeats the path
             summary.failed += 1
@@ -260,6 +275,9 @@ def tag_corpus(
             per_task = max(1, min(cfg.get("inputs_per_task", 1), summary.inputs // (4 * summary.workers)))
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
                       (pipeline_factory, pipeline_config, pipeline_overrides, True), per_task)
+            if classifier is not None:
+                classifier.flush(store_record)
+                summary.timings["classify"] += classifier.seconds
         failed = False
     except KeyboardInterrupt:
         summary.interrupted = True
