@@ -65,6 +65,8 @@ def find_facts(doc: Document) -> Document:
                               "start": m.start(), "end": m.end()})
     received = [f["value"] for f in doc.facts if f["field"] == "requests.new_received.total"]
     closed = [f["value"] for f in doc.facts if f["field"] == "requests.closed"]
+    if "UNSTORABLE" in doc.text:  # a value no store can encode (JSON has no sets)
+        doc.facts.append({"field": None, "value": 1, "start": 0, "end": 1, "note": {"a", "b"}})
     if received and closed:
         doc.checks.append({"name": "closed_le_received", "ok": closed[0] <= received[0], "left": closed[0],
                            "right": received[0], "fields": ["requests.closed", "requests.new_received.total"],
@@ -74,7 +76,7 @@ def find_facts(doc: Document) -> Document:
 
 class TextPipeline(Pipeline):
     """Reads UTF-8 text files or strings without the full ingest step; "FAIL" in a text makes
-    it a bad input, "CRASH" kills the worker process (as a segfault in a native reader would);
+    it a bad input, "UNSTORABLE" gives it a fact no store can encode, "CRASH" kills the worker process (as a segfault in a native reader would);
     $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down; with
     $GOVREPORT_TEST_HOLD=FILE:N, every document after the first N waits until FILE exists (at
     most a minute), so a test can keep a run alive exactly as long as it needs to."""

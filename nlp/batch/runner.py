@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable
 from ..config import load_config
 from ..errors import GovReportError
 from ..store import Store, StoreError
+from ..store.rows import sizes
 from .inputs import InputItem, discover, group_sources, iter_items
 
 DEFAULT_FACTORY = "nlp:default_pipeline"
@@ -84,6 +85,7 @@ class RunInterrupted(KeyboardInterrupt):
 
 # --- worker side ---------------------------------------------------------------------------
 _pipeline = None
+_encoder: Callable[[dict[str, Any]], Any] | None = None  # the store's row_encoder, run here
 
 
 def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None,
@@ -97,8 +99,10 @@ def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None,
     return resolve_factory(factory)()
 
 
-def _init_worker(factory: str, config: str | None, overrides: dict | None, single_thread: bool) -> None:
-    global _pipeline
+def _init_worker(factory: str, config: str | None, overrides: dict | None, single_thread: bool,
+                 encoder: Callable[[dict[str, Any]], Any] | None = None) -> None:
+    global _pipeline, _encoder
+    _encoder = encoder
     if multiprocessing.parent_process() is not None:  # a pool worker: the main process handles Ctrl-C
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if single_thread:  # N worker processes on N cores: no thread pools inside each
@@ -109,15 +113,22 @@ def _init_worker(factory: str, config: str | None, overrides: dict | None, singl
         sys.modules["torch"].set_num_threads(1)
 
 
-def tag_item(item: InputItem) -> tuple[dict[str, Any] | None, str | None, dict[str, float]]:
-    """Run the worker's pipeline on one input: (record, None, timings) or (None, error, timings)."""
+def tag_item(item: InputItem) -> tuple[Any, str | None, dict[str, float]]:
+    """Run the worker's pipeline on one input: (record, None, timings) or (None, error, timings);
+    the record as the store's rows where the store has a ``row_encoder``."""
     doc, error, timings = tag_document(_pipeline, item)
     if doc is None:
         return None, error, timings
     try:
-        return doc.to_dict(), None, timings
+        record = doc.to_dict()
     except Exception as e:
         return None, describe_error(e), timings
+    if _encoder is not None:
+        try:
+            return _encoder(record), None, timings
+        except Exception:  # e.g. a value JSON cannot hold: the store says why, as for any record
+            pass
+    return record, None, timings
 
 
 def tag_document(pipeline: Any, item: InputItem) -> tuple[Any, str | None, dict[str, float]]:
@@ -214,6 +225,8 @@ def tag_corpus(
         classifier = main_process_classifier(summary.workers, pipeline_config, pipeline_overrides)
         if classifier is not None:
             pipeline_overrides = without_classify(pipeline_overrides)
+    # Workers build the store's rows themselves, unless the record is still needed here.
+    encoder = getattr(store, "row_encoder", None) if engine != "ray" and classifier is None and on_result is None else None
 
     def handle(item: InputItem, record: dict[str, Any] | None, error: str | None,
                timings: dict[str, float] | None = None) -> None:
@@ -231,9 +244,10 @@ def tag_corpus(
             summary.failures.append((item.source, error))
             store.write_failure(item.source, error)
         elif store.write(record, item.key):
+            paragraphs, facts = sizes(record)
             summary.written += 1
-            summary.facts += len(record.get("facts") or [])
-            summary.paragraphs += len(record.get("paragraphs") or [])
+            summary.facts += facts
+            summary.paragraphs += paragraphs
         else:
             summary.duplicates += 1
         if on_result:
@@ -267,14 +281,14 @@ def tag_corpus(
             started = False
             for item in todo():
                 if not started:  # built on the first item: a rerun that skips everything builds nothing
-                    _init_worker(pipeline_factory, pipeline_config, pipeline_overrides, single_thread=False)
+                    _init_worker(pipeline_factory, pipeline_config, pipeline_overrides, False, encoder)
                     started = True
                 handle(item, *tag_item(item))
         else:
             # a few inputs a task, but enough tasks to keep every worker busy to the end
             per_task = max(1, min(cfg.get("inputs_per_task", 1), summary.inputs // (4 * summary.workers)))
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
-                      (pipeline_factory, pipeline_config, pipeline_overrides, True), per_task)
+                      (pipeline_factory, pipeline_config, pipeline_overrides, True, encoder), per_task)
             if classifier is not None:
                 classifier.flush(store_record)
                 summary.timings["classify"] += classifier.seconds

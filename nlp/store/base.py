@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from ..errors import GovReportError
+from .rows import RowsRecord, doc_key, sizes
 
 COUNTS = ("written", "duplicates", "failed", "facts", "paragraphs")
 
@@ -84,6 +85,9 @@ class Store(ABC):
     """Base class: buffering, duplicate detection and run bookkeeping; backends commit batches."""
 
     default_batch_size = 32
+    # Stores that take records as SQL rows (nlp.store.rows) name the function that builds them,
+    # which worker processes then run; others take the record dicts.
+    row_encoder: Any = None
     flush_seconds = 2.0  # also commit a partial batch this often, so slow runs save progress
 
     def __init__(self, url: str, mode: str = "a", batch_size: int | None = None, wait: bool = False):
@@ -139,12 +143,14 @@ class Store(ABC):
         raise StoreError(f"{self.url}: cannot list {table}")
 
     # --- writing ------------------------------------------------------------------------
-    def write(self, record: dict[str, Any], source_key: str | None = None) -> bool:
-        """Queue a document; False (and nothing but its source key stored) if its doc_id is
-        already stored. A concurrent SQL writer may still store it first: ``stats`` counts
-        what the commits really stored."""
+    def write(self, record: dict[str, Any] | RowsRecord, source_key: str | None = None) -> bool:
+        """Queue a document (a record, or its rows where ``row_encoder`` is set); False (and
+        nothing but its source key stored) if its doc_id is already stored. A concurrent SQL
+        writer may still store it first: ``stats`` counts what the commits really stored."""
         self._check_writable()
-        doc_id = record["doc_id"]
+        if self.row_encoder is None and isinstance(record, RowsRecord):
+            raise TypeError(f"{type(self).__name__} takes document records, not rows")
+        doc_id, source = doc_key(record)
         new = doc_id not in self.known_ids()
         if new:
             self._batch.records.append(record)
@@ -152,7 +158,7 @@ class Store(ABC):
         else:
             self._batch.duplicates += 1
         if source_key and source_key not in self.known_sources():
-            self._batch.sources.append({"source_key": source_key, "source": record.get("source"),
+            self._batch.sources.append({"source_key": source_key, "source": source,
                                         "doc_id": doc_id, "run_id": self.run_id})
             self._source_keys.add(source_key)
         self._maybe_flush()
@@ -229,8 +235,10 @@ class Store(ABC):
         c["written"] += len(stored)
         c["duplicates"] += batch.duplicates + len(batch.records) - len(stored)
         c["failed"] += len(batch.failures)
-        c["facts"] += sum(len(r.get("facts") or []) for r in stored)
-        c["paragraphs"] += sum(len(r.get("paragraphs") or []) for r in stored)
+        for r in stored:
+            paragraphs, facts = sizes(r)
+            c["facts"] += facts
+            c["paragraphs"] += paragraphs
         return c
 
     def _progress(self, batch: Batch, stored: list[dict[str, Any]]) -> dict[str, Any] | None:

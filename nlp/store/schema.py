@@ -15,6 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from .rows import CHECK_KEYS, FACT_KEYS, META_COLUMNS, RECORD_KEYS, as_int, as_number, extra_fields
+
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 metadata = MetaData()
@@ -152,39 +154,6 @@ WHERE preference = 1
 
 VIEWS = {"fact_values": FACT_VALUES_VIEW, "fact_best": FACT_BEST_VIEW}
 
-_FACT_KEYS = {"field", "value", "unit", "qualifier", "label", "subject", "raw", "source",
-              "paragraph", "table", "start", "end"}
-_CHECK_KEYS = {"name", "ok", "left", "right", "fields", "detail"}
-_RECORD_KEYS = {"schema_version", "doc_id", "source", "meta", "text", "sections", "paragraphs",
-                "tables", "facts", "checks", "warnings"}
-
-
-def _number(v: Any) -> float | None:
-    if v is None or isinstance(v, bool):
-        return None if v is None else float(v)
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(v: Any) -> int | None:
-    try:
-        return None if v is None else int(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _extra(d: dict[str, Any], known: set[str]) -> dict[str, Any] | None:
-    rest = {k: v for k, v in d.items() if k not in known}
-    if "value" in known and d.get("value") is not None and _number(d["value"]) is None:
-        rest["value"] = d["value"]  # a non-numeric value survives in extra
-    for k in ("left", "right"):
-        if k in known and d.get(k) is not None and _number(d[k]) is None:
-            rest[k] = d[k]
-    return rest or None
-
-
 def record_to_rows(record: dict[str, Any], run_id: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Split one document record into rows for documents, paragraphs, facts and checks.
     Tolerates records without facts, checks, labels or meta."""
@@ -194,14 +163,14 @@ def record_to_rows(record: dict[str, Any], run_id: str | None = None) -> dict[st
     paras = record.get("paragraphs") or []
     doc = {
         "doc_id": doc_id, "source": record.get("source"), "title": meta.get("title"),
-        "issuer": meta.get("issuer"), "year": _int(meta.get("year")),
+        "issuer": meta.get("issuer"), "year": as_int(meta.get("year")),
         "era": meta.get("era"), "published": meta.get("published"),
         "schema_version": record.get("schema_version"), "n_paragraphs": len(paras),
         "n_facts": len(facts_), "text": record.get("text"), "sections": record.get("sections") or [],
         "tables": record.get("tables") or [], "warnings": record.get("warnings") or [],
-        "extra": _extra({k: v for k, v in record.items()}, _RECORD_KEYS), "run_id": run_id,
+        "extra": extra_fields({k: v for k, v in record.items()}, RECORD_KEYS), "run_id": run_id,
     }
-    extra_meta = {k: v for k, v in meta.items() if k not in ("title", "issuer", "year", "era", "published")}
+    extra_meta = {k: v for k, v in meta.items() if k not in META_COLUMNS}
     if meta.get("year") is not None and doc["year"] is None:
         extra_meta["year"] = meta["year"]  # not a number: kept as written
     if extra_meta:
@@ -216,18 +185,18 @@ def record_to_rows(record: dict[str, Any], run_id: str | None = None) -> dict[st
             for i, p in enumerate(paras)
         ],
         "facts": [
-            {"doc_id": doc_id, "seq": i, "field": f.get("field"), "value": _number(f.get("value")),
+            {"doc_id": doc_id, "seq": i, "field": f.get("field"), "value": as_number(f.get("value")),
              "unit": f.get("unit"), "qualifier": f.get("qualifier"), "label": f.get("label"),
              "subject": f.get("subject"), "raw": f.get("raw"), "source": f.get("source"),
              "paragraph": f.get("paragraph"), "table_id": f.get("table"), "char_start": f.get("start"),
-             "char_end": f.get("end"), "extra": _extra(f, _FACT_KEYS)}
+             "char_end": f.get("end"), "extra": extra_fields(f, FACT_KEYS)}
             for i, f in enumerate(facts_)
         ],
         "checks": [
             {"doc_id": doc_id, "seq": i, "name": c.get("name"), "ok": None if c.get("ok") is None else bool(c["ok"]),
-             "left_value": _number(c.get("left")), "right_value": _number(c.get("right")),
+             "left_value": as_number(c.get("left")), "right_value": as_number(c.get("right")),
              "fields": c.get("fields"), "detail": None if c.get("detail") is None else str(c["detail"]),
-             "extra": _extra(c, _CHECK_KEYS)}
+             "extra": extra_fields(c, CHECK_KEYS)}
             for i, c in enumerate(record.get("checks") or [])
         ],
     }

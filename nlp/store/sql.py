@@ -21,11 +21,12 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError, StatementError
 
 from . import schema
 from .base import Batch, Store, StoreError
 from .files import make_parent, remove_empty_dirs
+from .rows import RowsRecord, doc_key, encode_record
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,11 @@ def _dumps(obj: Any) -> str:
 
 
 class SqlStore(Store):
+    row_encoder = staticmethod(encode_record)
+
     def __init__(self, url: str, mode: str = "a", batch_size: int | None = None, wait: bool = False):
         super().__init__(url, mode, batch_size, wait)  # no writer lock: see the module docstring
+        self._row_inserts: dict[str, str] = {}
         try:
             sa_url = make_url(engine_url(url))
         except ArgumentError as e:
@@ -218,7 +222,7 @@ class SqlStore(Store):
             last = ids[-1]
 
     # --- writing ------------------------------------------------------------------------
-    def _commit(self, batch: Batch) -> list[dict[str, Any]]:
+    def _commit(self, batch: Batch) -> list[RowsRecord]:
         try:
             return self._transaction(lambda conn: self._commit_rows(conn, batch, batch.records))
         except OperationalError as e:  # disk full, server gone, locked for too long
@@ -230,24 +234,25 @@ class SqlStore(Store):
             log.warning("batch commit failed (%s); retrying documents one by one", _short(e))
             return self._commit_one_by_one(batch)
 
-    def _commit_one_by_one(self, batch: Batch) -> list[dict[str, Any]]:
+    def _commit_one_by_one(self, batch: Batch) -> list[RowsRecord]:
         by_doc: dict[str, list[dict[str, Any]]] = {}
         for s in batch.sources:
             by_doc.setdefault(s["doc_id"], []).append(s)
-        stored: list[dict[str, Any]] = []
+        stored: list[RowsRecord] = []
         for record in batch.records:
-            single = Batch(records=[record], sources=by_doc.pop(record["doc_id"], []))
+            doc_id, source = doc_key(record)
+            single = Batch(records=[record], sources=by_doc.pop(doc_id, []))
             try:
                 stored += self._transaction(lambda conn: self._commit_rows(conn, single, single.records, progress=False))
             except OperationalError as e:
                 raise StoreError(f"{self._safe_url()}: write failed: {_short(e)}") from None
             except SQLAlchemyError as e:
-                self._ids.discard(record["doc_id"])
+                self._ids.discard(doc_id)
                 for s in single.sources:
                     self._source_keys.discard(s["source_key"])
                 self._failure_seq += 1
                 batch.failures.append({"run_id": self.run_id or "", "seq": self._failure_seq,
-                                       "source": str(record.get("source")),
+                                       "source": str(source),
                                        "error": f"cannot store document: {_short(e)}"})
         rest = Batch(sources=[s for group in by_doc.values() for s in group], failures=batch.failures,
                      runs=batch.runs)
@@ -258,41 +263,44 @@ class SqlStore(Store):
             raise StoreError(f"{self._safe_url()}: write failed: {_short(e)}") from None
         return stored
 
-    def _insert(self, conn: Connection, table: str, rows: list[dict[str, Any]], key: list[str] | None = None,
-                returning: str | None = None) -> list[Any]:
-        """INSERT rows; with ``key``, rows whose key exists are skipped (``ON CONFLICT DO NOTHING``);
-        with ``returning``, the values of that column in the rows inserted."""
+    def _insert(self, conn: Connection, table: str, rows: list[dict[str, Any]], key: list[str] | None = None) -> None:
+        """INSERT rows; with ``key``, rows whose key exists are skipped (``ON CONFLICT DO NOTHING``)."""
         t = schema.TABLES[table]
         if key is None:
             conn.execute(t.insert(), rows)
-            return []
+            return
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(t).on_conflict_do_nothing(index_elements=key)
-        if returning is None:
-            conn.execute(stmt, rows)
-            return []
-        return list(conn.execute(stmt.returning(t.c[returning]), rows).scalars())
+        conn.execute(insert(t).on_conflict_do_nothing(index_elements=key), rows)
 
-    def _commit_rows(self, conn: Connection, batch: Batch, records: list[dict[str, Any]], progress: bool = True,
-                     progress_for: tuple[Batch, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    def _row_sql(self, table: str) -> str:
+        """The INSERT of one row of a record table, as DB-API SQL that takes the tuples of
+        :class:`RowsRecord` (no per-row work by SQLAlchemy: it was most of a document's cost)."""
+        if table not in self._row_inserts:
+            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            json_cols = schema.json_columns(table) if self.dialect == "postgresql" else set()
+            cols = schema.TABLES[table].columns
+            values = ", ".join(f"CAST({mark} AS JSONB)" if c.name in json_cols else mark for c in cols)
+            sql = f"INSERT INTO {table} ({', '.join(c.name for c in cols)}) VALUES ({values})"
+            if table == "documents":  # a concurrent writer may have stored it: then its rows are not ours
+                sql += " ON CONFLICT (doc_id) DO NOTHING"
+            self._row_inserts[table] = sql
+        return self._row_inserts[table]
+
+    def _commit_rows(self, conn: Connection, batch: Batch, records: list[dict[str, Any] | RowsRecord],
+                     progress: bool = True, progress_for: tuple[Batch, list[Any]] | None = None) -> list[RowsRecord]:
         # Key order: two transactions take their row locks in the same order, so neither waits
         # for the other while holding what the other waits for.
-        records = sorted(records, key=lambda r: r["doc_id"])
-        tables: dict[str, list[dict[str, Any]]] = {n: [] for n in schema.RECORD_TABLES}
-        for record in records:
-            for name, rows in schema.record_to_rows(record, self.run_id).items():
-                tables[name].extend(rows)
-        stored = records
-        if records:
-            new = set(self._insert(conn, "documents", tables["documents"], ["doc_id"], returning="doc_id"))
-            stored = [r for r in records if r["doc_id"] in new]  # a concurrent writer stored the rest
-            for name in schema.RECORD_TABLES[1:]:
-                rows = [r for r in tables[name] if r["doc_id"] in new]
-                if rows:
-                    self._insert(conn, name, rows)
+        rows = sorted(map(_as_rows, records), key=lambda r: r.doc_id)
+        run = (self.run_id,)
+        insert_document = self._row_sql("documents")
+        stored = [r for r in rows if conn.exec_driver_sql(insert_document, r.document + run).rowcount == 1]
+        for name in schema.RECORD_TABLES[1:]:
+            table_rows = [row for r in stored for row in getattr(r, name)]
+            if table_rows:
+                conn.exec_driver_sql(self._row_sql(name), table_rows)
         if batch.sources:
             self._insert(conn, "sources", sorted(batch.sources, key=lambda s: s["source_key"]), ["source_key"])
         if batch.failures:
@@ -302,12 +310,12 @@ class SqlStore(Store):
             row = self._progress(*(progress_for or (batch, stored)))
             if row is not None:
                 runs.append(row)
-        for run in runs:
+        for run_row in runs:
             r = schema.runs
-            done = conn.execute(r.update().where(r.c.run_id == run["run_id"]).values(
-                finished=run["finished"], counts=run["counts"])).rowcount
+            done = conn.execute(r.update().where(r.c.run_id == run_row["run_id"]).values(
+                finished=run_row["finished"], counts=run_row["counts"])).rowcount
             if not done:
-                conn.execute(r.insert(), [run])
+                conn.execute(r.insert(), [run_row])
         return stored
 
     def _release(self) -> None:
@@ -333,6 +341,15 @@ class SqlStore(Store):
         except SQLAlchemyError:
             return False
         return docs == 0 and set(runs) <= {self.run_id}
+
+
+def _as_rows(record: dict[str, Any] | RowsRecord) -> RowsRecord:
+    if isinstance(record, RowsRecord):
+        return record
+    try:
+        return encode_record(record)
+    except (TypeError, ValueError) as e:  # a value JSON cannot hold: this document cannot be stored
+        raise StatementError(str(e), None, None, e) from None
 
 
 def _free_bytes(folder: Path) -> int:
