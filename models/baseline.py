@@ -64,24 +64,42 @@ def _joined_words(text: str) -> str:
     return " ".join(w for w in map(_words, _SENTENCE_CHUNK.findall(text)) if w)
 
 
-def featurize_input(texts: Sequence[str]) -> np.ndarray:
-    """Two columns per text: the raw text (character n-grams) and its jieba words."""
-    return np.array([[t, _joined_words(t)] for t in texts], dtype=object).reshape(-1, 2)
+def featurize_input(texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+    """Two columns per text: the raw text (character n-grams) and its jieba words; a third, the
+    paragraph's context (its heading path, models/context.py), when ``contexts`` is given."""
+    if contexts is None:
+        return np.array([[t, _joined_words(t)] for t in texts], dtype=object).reshape(-1, 2)
+    if len(contexts) != len(texts):
+        raise ModelError("baseline: need one context per text")
+    return np.array([[t, _joined_words(t), c or ""] for t, c in zip(texts, contexts)],
+                    dtype=object).reshape(-1, 3)
+
+
+def _columns(X: np.ndarray, n: int) -> np.ndarray:
+    """``X`` with exactly ``n`` columns: a missing context column reads as empty context."""
+    if X.shape[1] >= n:
+        return X
+    return np.hstack([X, np.full((X.shape[0], n - X.shape[1]), "", dtype=object)])
 
 
 class _Head:
     """One calibrated binary classifier per label over shared TF-IDF features."""
 
     def __init__(self, labels: Sequence[str], C: float, char_ngrams: tuple[int, int],
-                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int):
+                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int,
+                 context_ngrams: tuple[int, int] | None = None, context_weight: float = 1.0):
         self.labels = list(labels)
         self.C, self.folds, self.seed = C, folds, seed
+        self.context_weight = float(context_weight)
         self.vectorizers = [
             TfidfVectorizer(analyzer="char", ngram_range=tuple(char_ngrams), min_df=min_df, sublinear_tf=True,
                             dtype=np.float64),
             TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(word_ngrams), min_df=min_df, sublinear_tf=True,
                             lowercase=False, dtype=np.float64),
         ]  # column 0 of the input (raw text) and column 1 (space-joined jieba words)
+        if context_ngrams:  # column 2: the heading path, character n-grams
+            self.vectorizers.append(TfidfVectorizer(analyzer="char", ngram_range=tuple(context_ngrams), min_df=min_df,
+                                                    sublinear_tf=True, dtype=np.float64))
         self.estimators: list = []
         self.priors: list[float] = []
         self.thresholds: list[float] = []
@@ -96,7 +114,9 @@ class _Head:
         return CalibratedClassifierCV(svm, method="sigmoid", cv=k, ensemble=False)
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> "_Head":
-        F = sparse.hstack([v.fit_transform(X[:, i]) for i, v in enumerate(self.vectorizers)], format="csr")
+        X = _columns(X, len(self.vectorizers))
+        F = sparse.hstack([v.fit_transform(X[:, i]) * self._weight(i) for i, v in enumerate(self.vectorizers)],
+                          format="csr")
         self.estimators, self.priors, self.thresholds = [], [], []
         self._stacked = None
         for j in range(len(self.labels)):
@@ -133,7 +153,14 @@ class _Head:
         return round(best_t, 2)
 
     def transform(self, X: np.ndarray):
-        return sparse.hstack([v.transform(X[:, i]) for i, v in enumerate(self.vectorizers)], format="csr")
+        X = _columns(X, len(self.vectorizers))
+        return sparse.hstack([v.transform(X[:, i]) * self._weight(i) for i, v in enumerate(self.vectorizers)],
+                             format="csr")
+
+    def _weight(self, column: int) -> float:
+        """The context column's features are scaled: where a paragraph sits should inform, not
+        outvote, what it says."""
+        return getattr(self, "context_weight", 1.0) if column == 2 else 1.0
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if not len(X):
@@ -171,7 +198,7 @@ class _Head:
                  "terms": np.array(vec.get_feature_names_out(), dtype=str), "idf": vec.idf_}
                 for vec in self.vectorizers]
         return {"labels": self.labels, "vectorizers": vecs, "estimators": self.estimators,
-                "priors": self.priors, "thresholds": self.thresholds}
+                "priors": self.priors, "thresholds": self.thresholds, "context_weight": self.context_weight}
 
     @classmethod
     def from_state(cls, state: dict) -> "_Head":
@@ -186,6 +213,7 @@ class _Head:
         head.estimators = list(state["estimators"])
         head.priors = [float(x) for x in state["priors"]]
         head.thresholds = [float(x) for x in state["thresholds"]]
+        head.context_weight = float(state.get("context_weight", 1.0))
         return head
 
 
@@ -208,21 +236,29 @@ class BaselineClassifier:
 
     def __init__(self, labels: Sequence[str], sentence_labels: Sequence[str] = ("problems", "improvements"),
                  C: float = 0.5, char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[int, int] = (1, 2),
-                 min_df: int = 1, folds: int = 3, seed: int = 0):
+                 min_df: int = 1, folds: int = 3, seed: int = 0, context_ngrams: tuple[int, int] | None = None,
+                 context_weight: float = 1.0):
         self.labels = list(labels)
         self.sentence_labels = list(sentence_labels)
         self.params = dict(C=C, char_ngrams=tuple(char_ngrams), word_ngrams=tuple(word_ngrams),
                            min_df=min_df, folds=folds, seed=seed)
-        self.head = _Head(self.labels, **self.params)
+        self.context_ngrams = tuple(context_ngrams) if context_ngrams else None
+        self.context_weight = float(context_weight)
+        self.head = _Head(self.labels, **self.params, context_ngrams=self.context_ngrams,
+                          context_weight=self.context_weight)
         self.sentence_head: _Head | None = None
+        # how probabilities become labels (models/decision.py), tuned on held-out reports
+        self.decision: dict | None = None
 
     # --- training --------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]],
-            sentences: Sequence[str] | None = None, sentence_labels: Sequence[Sequence[str]] | None = None
-            ) -> "BaselineClassifier":
+            sentences: Sequence[str] | None = None, sentence_labels: Sequence[Sequence[str]] | None = None,
+            contexts: Sequence[str] | None = None) -> "BaselineClassifier":
+        """``contexts``: each paragraph's heading path (models/context.py), read by models built
+        with ``context_ngrams``."""
         if len(texts) != len(labels) or not texts:
             raise ModelError("baseline: need the same non-zero number of texts and label lists")
-        self.head.fit(featurize_input(texts), _indicator(labels, self.labels))
+        self.head.fit(featurize_input(texts, contexts if self.context_ngrams else None), _indicator(labels, self.labels))
         if sentences:
             self.sentence_head = _Head(self.sentence_labels, **self.params)
             self.sentence_head.fit(featurize_input(sentences), _indicator(sentence_labels, self.sentence_labels))
@@ -234,13 +270,17 @@ class BaselineClassifier:
         """Per-label decision thresholds, in ``labels`` order."""
         return list(self.head.thresholds)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    @property
+    def uses_context(self) -> bool:
+        return len(self.head.vectorizers) > 2
+
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         # The word cache serves one document: its paragraphs now, their sentences next.
         _words.cache_clear()
-        return self.head.predict_proba(featurize_input(texts))
+        return self.head.predict_proba(featurize_input(texts, contexts if self.uses_context else None))
 
-    def predict(self, texts: Sequence[str]) -> list[list[str]]:
-        return decide(self.predict_proba(texts), self.labels, self.head.thresholds, at_least_one=True)
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[list[str]]:
+        return decide(self.predict_proba(texts, contexts), self.labels, self.head.thresholds, at_least_one=True)
 
     def predict_sentences_proba(self, sentences: Sequence[str]) -> np.ndarray:
         if self.sentence_head is None:
@@ -255,9 +295,12 @@ class BaselineClassifier:
         import skops.io as sio
 
         state = {"format": FORMAT, "labels": self.labels, "sentence_labels": self.sentence_labels,
-                 "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()},
+                 "params": {k: list(v) if isinstance(v, tuple) else v
+                            for k, v in {**self.params, "context_ngrams": self.context_ngrams,
+                                         "context_weight": self.context_weight}.items()},
                  "head": self.head.to_state(),
-                 "sentence_head": self.sentence_head.to_state() if self.sentence_head else None}
+                 "sentence_head": self.sentence_head.to_state() if self.sentence_head else None,
+                 "decision": self.decision}
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         sio.dump(state, path, compression=8)
@@ -286,6 +329,7 @@ class BaselineClassifier:
         clf = cls(state["labels"], state["sentence_labels"], **params)
         clf.head = _Head.from_state(state["head"])
         clf.sentence_head = _Head.from_state(state["sentence_head"]) if state.get("sentence_head") else None
+        clf.decision = dict(state["decision"]) if state.get("decision") else None
         return clf
 
 

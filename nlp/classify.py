@@ -4,13 +4,19 @@ improvements get sentence-level ``labels`` + ``scores`` for those two labels.
 
 The model is the shipped baseline (``models/artifacts/baseline.skops``) unless ``model`` names
 another ``.skops`` file or a fine-tuned transformer directory. Models are loaded once per
-process and all paragraphs of a document go through one predict call."""
+process and all paragraphs of a document go through one predict call. A model that reads
+context gets each paragraph's heading path (models/context.py); the genre's priors
+(``configs/label_priors.yaml``, models/priors.py) then shift the probabilities, and the
+decision (models/decision.py) keeps the most probable label first and adds others only when
+they are confident. ``scores`` are the shifted probabilities the decision saw."""
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from models.decision import LabelDecision
 
 from .document import Document, Paragraph, Sentence
 from .errors import ModelError
@@ -46,8 +52,10 @@ class ParagraphClassifier:
     ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
 
     def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
-                 precision: int = 4):
+                 precision: int = 4, priors: str | dict | None = "label_priors", decision: dict | None = None):
         self.model = load_model(str(model) if model else None)
+        self.priors = load_priors(priors, self.model.labels) if priors else None
+        self.decision = LabelDecision.from_dict(decision or getattr(self.model, "decision", None))
         self.sentences = sentences
         self.precision = precision
         self.sentence_model = None
@@ -62,14 +70,14 @@ class ParagraphClassifier:
                 raise ModelError("the sentence model has no sentence head (train the baseline with sentence labels)")
 
     def __call__(self, doc: Document) -> Document:
-        from models.baseline import decide
+        from models.context import paragraph_context
 
         paragraphs = [p for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
             return doc
         labels = self.model.labels
-        P = self.model.predict_proba([p.text for p in paragraphs])
-        chosen = decide(P, labels, self.model.thresholds, at_least_one=True)
+        P, chosen = label_paragraphs(self.model, [p.text for p in paragraphs],
+                                     [paragraph_context(doc, p) for p in paragraphs], self.priors, self.decision)
         for p, row, labs in zip(paragraphs, P, chosen):
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
@@ -92,6 +100,34 @@ class ParagraphClassifier:
         for (p, s), row in zip(pairs, S):
             s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}
             s.labels = [l for l, v, t in zip(head.labels, row, head.thresholds) if v >= t and l in p.labels]
+
+
+@lru_cache(maxsize=8)
+def _priors(config: str):
+    from models.priors import LabelPriors
+
+    return LabelPriors.from_config(config)
+
+
+def load_priors(config: str | dict, labels) -> "LabelPriors":
+    from models.priors import LabelPriors
+
+    priors = _priors(config) if isinstance(config, str) else LabelPriors.from_config(config)
+    priors.check_labels(labels)
+    return priors
+
+
+def label_paragraphs(model, texts: list[str], contexts: list[str], priors=None, decision=None):
+    """(probabilities after priors, chosen labels) for one document's paragraphs: the one path
+    from a model to labels, shared by the pipeline component and the tuning/evaluation code."""
+    if getattr(model, "uses_context", False):
+        P = model.predict_proba(texts, contexts)
+    else:
+        P = model.predict_proba(texts)
+    if priors is not None:
+        P = priors.apply(P, model.labels, texts, contexts)
+    decision = decision or LabelDecision.from_dict(getattr(model, "decision", None))
+    return P, decision.decide(P, model.labels)
 
 
 def classify_overrides(model: str | None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -13,11 +13,13 @@ from . import app
 def train(
     config: str = typer.Option(..., "--config", "-c", help="Training config (configs/train_baseline.yaml, …)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Override the config's output path."),
+    silver: Optional[List[str]] = typer.Option(None, "--silver", help="Report files (globs) to weak-label for "
+                                                                      "training, instead of the config's data.silver."),
 ) -> None:
     """Train a paragraph classifier (kind: baseline | transformer) from a config."""
     from training.train import train as run
 
     t0 = time.perf_counter()
-    _, path, summary = run(config, output)
+    _, path, summary = run(config, output, silver)
     typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
                f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s -> {path}")

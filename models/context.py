@@ -1,0 +1,31 @@
+"""The context a paragraph is read in: where it sits in the report's outline.
+
+Every report follows the fixed outline of its template era (legacy: 概述 / 主动公开 / 依申请公开 /
+… / 存在的主要问题及改进措施; 2019 and 2021: 一、总体情况 (一)主动公开 … 五、存在的主要问题及改进情况
+六、其他需要报告的事项), so the heading path above a paragraph says a lot about what it is about.
+The classifiers read it as a second text next to the paragraph itself."""
+from __future__ import annotations
+
+SEPARATOR = " › "
+BEFORE_FIRST_HEADING = "〔前言〕"  # paragraphs before the first heading: report notes, preamble
+
+
+def heading_path(doc, paragraph) -> list[str]:
+    """Section titles from the outermost to the innermost, then the inline heading if it is not
+    already the innermost section."""
+    path = list(doc.section_path(paragraph.section))
+    heading = (paragraph.heading or "").strip()
+    if heading and not (path and heading.startswith(path[-1])):
+        path.append(heading)
+    return path
+
+
+def context_text(path: list[str], era: str | None = None) -> str:
+    """The context string a model reads: the heading path (or a marker for text before the first
+    heading), prefixed with the template era when known."""
+    body = SEPARATOR.join(p.strip() for p in path if p.strip()) or BEFORE_FIRST_HEADING
+    return f"〔{era}〕{body}" if era else body
+
+
+def paragraph_context(doc, paragraph) -> str:
+    return context_text(heading_path(doc, paragraph), doc.meta.era)

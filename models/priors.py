@@ -1,0 +1,110 @@
+"""Label priors: what the genre says before any model is trained, as data
+(``configs/label_priors.yaml``).
+
+Each rule looks at a paragraph's context (its heading path, models/context.py), its text, or
+both, and shifts the log-odds of some labels: a paragraph under 存在的主要问题 that admits a
+shortcoming leans to ``problems``; ``improvements`` needs forward-looking or remedial wording
+(下一步, 将, 今后…) or an 改进 heading, not just 进一步; the report-notes paragraph (本报告根据…
+全文包括… 统计期限…) is ``report_meta`` even though it names every section; a short metadata line
+(索引号, 发布日期…) is ``noise``. Shifts add up; the result is mapped back to a probability."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.special import expit, logit
+
+from nlp.errors import ConfigError
+
+EPS = 1e-3  # calibrated scores are never certain; a strong rule can always win
+
+
+@dataclass(frozen=True)
+class PriorRule:
+    name: str
+    shift: dict[str, float]
+    context: re.Pattern | None = None       # searched in the heading path
+    text: re.Pattern | None = None          # searched in the paragraph text
+    unless_context: re.Pattern | None = None
+    unless_text: re.Pattern | None = None
+    max_chars: int | None = None            # only paragraphs at most this long
+
+    def fires(self, text: str, context: str) -> bool:
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        if self.context is not None and not self.context.search(context):
+            return False
+        if self.text is not None and not self.text.search(text):
+            return False
+        if self.unless_context is not None and self.unless_context.search(context):
+            return False
+        return not (self.unless_text is not None and self.unless_text.search(text))
+
+
+def _pattern(rule: dict, key: str) -> re.Pattern | None:
+    value = rule.get(key)
+    if value is None:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as e:
+        raise ConfigError(f"label priors: rule {rule.get('name')!r}: bad {key} pattern: {e}") from None
+
+
+class LabelPriors:
+    """Log-odds shifts from ``configs/label_priors.yaml`` (or a dict of the same shape).
+
+    >>> priors = LabelPriors.from_config()
+    >>> P2 = priors.apply(P, labels, texts, contexts)
+    """
+
+    def __init__(self, rules: Sequence[PriorRule], scale: float = 1.0):
+        self.rules = list(rules)
+        self.scale = float(scale)
+
+    @classmethod
+    def from_config(cls, config: str | dict = "label_priors") -> "LabelPriors":
+        from nlp.config import load_config
+
+        cfg = load_config(config) if isinstance(config, str) else config
+        try:
+            rules = [PriorRule(r["name"], {str(k): float(v) for k, v in (r.get("shift") or {}).items()},
+                               _pattern(r, "context"), _pattern(r, "text"), _pattern(r, "unless_context"),
+                               _pattern(r, "unless_text"), r.get("max_chars"))
+                     for r in cfg.get("rules") or []]
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ConfigError(f"label priors: bad rule ({e})") from None
+        for r in rules:
+            if r.context is None and r.text is None:
+                raise ConfigError(f"label priors: rule {r.name!r} needs a context or text pattern")
+        return cls(rules, cfg.get("scale", 1.0))
+
+    def check_labels(self, labels: Sequence[str]) -> None:
+        unknown = sorted({l for r in self.rules for l in r.shift} - set(labels))
+        if unknown:
+            raise ConfigError(f"label priors: unknown label(s) {', '.join(unknown)}")
+
+    def shifts(self, labels: Sequence[str], texts: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
+        """Summed log-odds shifts, one row per paragraph."""
+        index = {l: j for j, l in enumerate(labels)}
+        S = np.zeros((len(texts), len(labels)))
+        for i, (text, context) in enumerate(zip(texts, contexts)):
+            for r in self.rules:
+                if r.fires(text, context or ""):
+                    for label, v in r.shift.items():
+                        if label in index:
+                            S[i, index[label]] += v
+        return S * self.scale
+
+    def fired(self, text: str, context: str) -> list[str]:
+        """Names of the rules that fire on one paragraph (for explanations and tests)."""
+        return [r.name for r in self.rules if r.fires(text, context or "")]
+
+    def apply(self, P: np.ndarray, labels: Sequence[str], texts: Sequence[str],
+              contexts: Sequence[str]) -> np.ndarray:
+        if not len(P) or not self.rules:
+            return P
+        S = self.shifts(labels, texts, contexts)
+        return expit(logit(np.clip(P, EPS, 1 - EPS)) + S)
