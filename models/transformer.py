@@ -55,8 +55,12 @@ def _weighted_trainer(pos_weight):
 class TransformerClassifier:
     def __init__(self, labels: Sequence[str], checkpoint: str | os.PathLike | None = None, max_length: int = 256,
                  epochs: float = 10, batch_size: int = 16, learning_rate: float = 5e-4, weight_decay: float = 0.01,
-                 max_pos_weight: float = 10.0, tune_thresholds: bool = False, seed: int = 0):
+                 max_pos_weight: float = 10.0, tune_thresholds: bool = False, seed: int = 0,
+                 device: str = "auto", precision: str = "auto"):
         self.labels = list(labels)
+        # where it runs is a property of the machine, not of the model: not saved with it
+        self.device, self.precision = device, precision
+        self.placement = None  # resolved when the model is trained or loaded
         self.checkpoint = Path(checkpoint) if checkpoint else None
         self.max_length = int(max_length)
         self.hparams = dict(epochs=float(epochs), batch_size=int(batch_size), learning_rate=float(learning_rate),
@@ -82,8 +86,10 @@ class TransformerClassifier:
 
         from training.hf import training_arguments
         from .baseline import _indicator
+        from .device import placement
 
         hp = self.hparams
+        self.placement = placement(self.device, self.precision)
         set_seed(hp["seed"])
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(self.checkpoint), local_files_only=True)
@@ -102,7 +108,8 @@ class TransformerClassifier:
         ds = Dataset.from_dict({"text": list(texts), "labels": Y.tolist()}).map(
             lambda b: self.tokenizer(b["text"], truncation=True, max_length=self.max_length),
             batched=True, remove_columns=["text"])
-        args = training_arguments(hp["seed"], hp["epochs"], hp["batch_size"], hp["learning_rate"], hp["weight_decay"])
+        args = training_arguments(hp["seed"], hp["epochs"], hp["batch_size"], hp["learning_rate"], hp["weight_decay"],
+                                  placement=self.placement)
         trainer = _weighted_trainer(pos_weight)(model=self.model, args=args, train_dataset=ds,
                                                 data_collator=DataCollatorWithPadding(self.tokenizer))
         self.train_result = trainer.train()
@@ -125,18 +132,28 @@ class TransformerClassifier:
         return self.thresholds
 
     # --- inference -------------------------------------------------------------------
-    def predict_proba(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Label probabilities, on the device the model is on (inputs follow the model; batches
+        are formed from texts of similar length so little padding is computed)."""
         if self.model is None:
             raise ModelError("transformer: model is not trained or loaded")
+        import contextlib
+
         import torch
 
-        out = []
-        with torch.inference_mode():
+        device = self.model.device
+        batch_size = batch_size or (128 if device.type == "cuda" else 32)
+        dtype = self.placement.autocast_dtype() if self.placement else None
+        amp = torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        with torch.inference_mode(), amp:
             for i in range(0, len(texts), batch_size):
-                enc = self.tokenizer(list(texts[i:i + batch_size]), truncation=True, max_length=self.max_length,
-                                     padding=True, return_tensors="pt")
-                out.append(torch.sigmoid(self.model(**enc).logits).float().numpy())
-        return np.concatenate(out) if out else np.zeros((0, len(self.labels)))
+                idx = order[i:i + batch_size]
+                enc = self.tokenizer([texts[j] for j in idx], truncation=True, max_length=self.max_length,
+                                     padding=True, return_tensors="pt").to(device)
+                out[idx] = torch.sigmoid(self.model(**enc).logits).float().cpu().numpy()
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
         from .baseline import decide
@@ -158,7 +175,10 @@ class TransformerClassifier:
         return out
 
     @classmethod
-    def load(cls, model_dir: str | os.PathLike) -> "TransformerClassifier":
+    def load(cls, model_dir: str | os.PathLike, device: str = "auto", precision: str = "auto") -> "TransformerClassifier":
+        """Load a saved model onto ``device`` (``auto``: CUDA, then MPS, then the CPU)."""
+        from .device import placement
+
         path = Path(model_dir)
         meta_file = path / META_FILE
         if not meta_file.is_file():
@@ -174,7 +194,8 @@ class TransformerClassifier:
         _quiet()
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        clf = cls(meta["labels"], None, meta.get("max_length", 256))
+        clf = cls(meta["labels"], None, meta.get("max_length", 256), device=device, precision=precision)
+        clf.placement = placement(device, precision)
         clf.thresholds = [float(t) for t in meta["thresholds"]]
         try:
             clf.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
@@ -182,5 +203,5 @@ class TransformerClassifier:
                                                                            use_safetensors=True)
         except (OSError, ValueError) as e:
             raise ModelError(f"{path}: cannot load model: {e}") from None
-        clf.model.eval()
+        clf.model.to(clf.placement.device).eval()
         return clf

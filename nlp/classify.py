@@ -30,8 +30,9 @@ def shipped_baseline_path() -> Path:
 
 
 @lru_cache(maxsize=8)
-def load_model(model: str | None = None):
-    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline."""
+def load_model(model: str | None = None, device: str = "auto"):
+    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline.
+    ``device`` places a transformer (``auto``: CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
     from models.baseline import BaselineClassifier
 
     path = Path(model) if model else shipped_baseline_path()
@@ -40,7 +41,7 @@ def load_model(model: str | None = None):
     if path.is_dir():
         from models.transformer import TransformerClassifier
 
-        return TransformerClassifier.load(path)
+        return TransformerClassifier.load(path, device=device)
     if path.suffix == ".skops" or not model:
         return BaselineClassifier.load(path)
     raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
@@ -52,8 +53,9 @@ class ParagraphClassifier:
     ``model`` when it has one, else the shipped baseline); ``sentences``: label sentences."""
 
     def __init__(self, model: str | None = None, sentence_model: str | None = None, sentences: bool = True,
-                 precision: int = 4, priors: str | dict | None = "label_priors", decision: dict | None = None):
-        self.model = load_model(str(model) if model else None)
+                 precision: int = 4, device: str = "auto", priors: str | dict | None = "label_priors",
+                 decision: dict | None = None):
+        self.model = load_model(str(model) if model else None, device)
         self.priors = load_priors(priors, self.model.labels) if priors else None
         self.decision = LabelDecision.from_dict(decision or getattr(self.model, "decision", None))
         self.sentences = sentences
@@ -130,7 +132,8 @@ def label_paragraphs(model, texts: list[str], contexts: list[str], priors=None, 
     return P, decision.decide(P, model.labels)
 
 
-def classify_overrides(model: str | None) -> dict[str, Any]:
-    """Pipeline overrides that make ``govreport tag --model PATH`` use another classifier:
-    ``Pipeline.from_config("pipeline", **classify_overrides(path))``."""
-    return {"classify": {"model": str(model)}} if model else {}
+def classify_overrides(model: str | None, device: str | None = None) -> dict[str, Any]:
+    """Pipeline overrides that make ``govreport tag --model PATH [--device D]`` use another classifier:
+    ``Pipeline.from_config("pipeline", **classify_overrides(path, device))``."""
+    options = ({"model": str(model)} if model else {}) | ({"device": device} if device else {})
+    return {"classify": options} if options else {}

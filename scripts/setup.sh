@@ -6,7 +6,13 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q torch==2.13.0
+# GPU users: GOVREPORT_TORCH_INDEX=https://download.pytorch.org/whl/cu128 ./scripts/setup.sh takes the CUDA
+# build of the same torch version from that index (constraints.txt pins the version, not the build).
+if [ -n "${GOVREPORT_TORCH_INDEX:-}" ]; then
+  .venv/bin/python -m pip install -q torch==2.13.0 --index-url "$GOVREPORT_TORCH_INDEX"
+else
+  .venv/bin/python -m pip install -q torch==2.13.0
+fi
 .venv/bin/python -m pip install -q -c constraints.txt -e ".[all]"
 .venv/bin/python -c "import torch, nlp; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 echo "setup done: $(.venv/bin/govreport --help >/dev/null && echo 'govreport ready')"

@@ -42,8 +42,10 @@ def pretrain(texts: Sequence[str], out_dir: str | os.PathLike, config: dict) -> 
     model (safetensors) + tokenizer in ``out_dir``. ``config``: ``model`` (sizes), ``max_length``,
     ``epochs``/``max_steps``, ``batch_size``, ``learning_rate``, ``mlm_probability``, ``seed``,
     ``min_char_freq``. Returns a summary (also written to ``pretrain.json``)."""
+    from models.device import placement
     from models.transformer import _quiet
 
+    where = placement(config.get("device", "auto"), config.get("precision", "auto"))  # fail before any work
     _quiet()
     import torch
     from datasets import Dataset
@@ -72,7 +74,8 @@ def pretrain(texts: Sequence[str], out_dir: str | os.PathLike, config: dict) -> 
                                                seed=seed)
     args = training_arguments(seed, float(config.get("epochs", 1)), int(config.get("batch_size", 16)),
                               float(config.get("learning_rate", 5e-4)), max_steps=int(config.get("max_steps", -1)),
-                              logging_steps=int(config.get("logging_steps", 0)))
+                              logging_steps=int(config.get("logging_steps", 0)),
+                              placement=where)
     trainer = Trainer(model=model, args=args, train_dataset=ds, data_collator=collator)
     result = trainer.train()
     model.save_pretrained(str(out), safe_serialization=True)
@@ -80,7 +83,8 @@ def pretrain(texts: Sequence[str], out_dir: str | os.PathLike, config: dict) -> 
     summary = {"chunks": len(chunks), "characters": sum(len(t) for t in texts), "vocab_size": len(tokenizer),
                "parameters": sum(p.numel() for p in model.parameters()), "steps": result.global_step,
                "train_loss": round(float(result.training_loss), 4), "config": config,
-               "torch_threads": torch.get_num_threads()}
+               "torch_threads": torch.get_num_threads(), "device": str(args.device),
+               "precision": "bf16" if args.bf16 else "fp16" if args.fp16 else "fp32"}
     (out / "pretrain.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     return summary
 

@@ -17,10 +17,13 @@ from .data_utils import gold, label_names, load_split, resolve, select, sentence
 KINDS = ("baseline", "transformer")
 
 
-def read_config(config: str | dict) -> dict[str, Any]:
+def read_config(config: str | dict, device: str | None = None) -> dict[str, Any]:
+    """A training config; ``device`` (auto/cpu/cuda/mps) overrides a transformer's ``model.device``."""
     cfg = dict(load_config(config) if isinstance(config, str) else config)
     if cfg.get("kind") not in KINDS:
         raise ConfigError(f"training config: kind must be one of {', '.join(KINDS)}, not {cfg.get('kind')!r}")
+    if device and cfg["kind"] == "transformer":
+        cfg["model"] = {**(cfg.get("model") or {}), "device": device}
     return cfg
 
 
@@ -99,11 +102,11 @@ def fit(cfg: dict, train: list[Annotation], dev: list[Annotation] | None = None)
     return model.fit(texts, ys, [a.text for a in dev] if dev else None, [a.labels for a in dev] if dev else None)
 
 
-def train(config: str | dict, output: str | None = None, silver_paths: list[str] | None = None
-          ) -> tuple[Any, Path, dict]:
+def train(config: str | dict, output: str | None = None, device: str | None = None,
+          silver_paths: list[str] | None = None) -> tuple[Any, Path, dict]:
     """Train from ``config`` and save to ``output`` (default: the config's ``output``);
     ``silver_paths`` replaces the config's ``data.silver`` globs. Returns (model, saved path, summary)."""
-    cfg = read_config(config)
+    cfg = read_config(config, device)
     if silver_paths is not None:
         cfg["data"] = {**(cfg.get("data") or {}), "silver": list(silver_paths)}
     data = cfg.get("data") or {}
@@ -118,5 +121,7 @@ def train(config: str | dict, output: str | None = None, silver_paths: list[str]
     if not out:
         raise ConfigError("training config: output is required (or pass --output)")
     path = model.save(resolve(out) if not Path(out).is_absolute() and output is None else Path(out))
+    placement = getattr(model, "placement", None)
     return model, Path(path), {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra),
-                               "dev": len(dev_set), "output": str(path)}
+                               "dev": len(dev_set), "output": str(path),
+                               "device": f"{placement.device} {placement.precision}" if placement else "cpu"}

@@ -18,13 +18,15 @@ def evaluate(
     folds: Optional[int] = typer.Option(None, "--folds", help="CV folds grouped by document (default: one per document)."),
     plot: str = typer.Option("runs/evaluate.png", "--plot", help="PNG to write ('' for none)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    device: Optional[str] = typer.Option(None, "--device", help="Transformer: auto, cpu, cuda or mps "
+                                         "(default: the config's model.device, else auto)."),
 ) -> None:
     """Cross-validate the configured model on the gold set (default), or score a trained model."""
     from training import evaluate as ev
     from training.data_utils import gold, load_split, select
     from training.train import read_config
 
-    cfg = read_config(config)
+    cfg = read_config(config, device)
     annotations = gold(cfg)
     if model:
         from ..classify import load_model
@@ -34,7 +36,7 @@ def evaluate(
         subset = select(annotations, load_split((cfg.get("data") or {}).get("split")), split)
         if not subset:
             fail(f"no gold paragraphs in split {split!r}")
-        clf = load_model(model)
+        clf = load_model(model, device or "auto")
         s = ev.scores([a.labels for a in subset], ev.predict_labels(clf, subset), clf.labels)
         title = f"{model} on gold {split} ({len(subset)} paragraphs)"
         sent = ev.sentence_scores(clf, subset)

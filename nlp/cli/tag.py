@@ -35,6 +35,8 @@ def tag(
                                            "configs/pipeline.yaml) or module:callable returning a Pipeline."),
     model: Optional[str] = typer.Option(None, "--model", help="Paragraph classifier: a .skops baseline or a "
                                         "transformer directory (default: the shipped baseline)."),
+    device: Optional[str] = typer.Option(None, "--device", help="Where a transformer --model runs: auto (CUDA, then "
+                                         "MPS, then CPU), cpu, cuda, cuda:N or mps."),
     tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (jieba) and keep tokens in records."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
@@ -47,7 +49,7 @@ def tag(
     from ..classify import classify_overrides
 
     config, factory = split_pipeline_option(pipeline)
-    overrides = classify_overrides(model) | ({"segment": {"enabled": True}} if tokens else {})
+    overrides = classify_overrides(model, device) | ({"segment": {"enabled": True}} if tokens else {})
     try:
         store = open_store(output, batch_size=batch_size)
         try:

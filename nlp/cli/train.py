@@ -13,6 +13,8 @@ from . import app
 def train(
     config: str = typer.Option(..., "--config", "-c", help="Training config (configs/train_baseline.yaml, …)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Override the config's output path."),
+    device: Optional[str] = typer.Option(None, "--device", help="Transformer: auto (CUDA, then MPS, then CPU), cpu, "
+                                         "cuda or mps (default: the config's model.device, else auto)."),
     silver: Optional[List[str]] = typer.Option(None, "--silver", help="Report files (globs) to weak-label for "
                                                                       "training, instead of the config's data.silver."),
 ) -> None:
@@ -20,6 +22,6 @@ def train(
     from training.train import train as run
 
     t0 = time.perf_counter()
-    _, path, summary = run(config, output, silver)
+    _, path, summary = run(config, output, device, silver)
     typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
-               f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s -> {path}")
+               f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s on {summary['device']} -> {path}")
