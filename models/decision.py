@@ -3,7 +3,9 @@
 Every prose paragraph gets its most probable label (the primary label, listed first). Another
 label is added only when its calibrated probability reaches ``second`` (a high bar, tuned on
 held-out reports: ``training/label_tuning.py``) and, with ``margin``, is not far below the
-primary one; at most ``max_labels`` labels in all. Labels are listed by decreasing probability."""
+primary one; at most ``max_labels`` labels in all. The other labels may be judged on their own
+probabilities (``secondary``: e.g. with mention cues that must not pick the primary label,
+models/priors.py). Labels are listed primary first, then by decreasing probability."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -18,23 +20,29 @@ class LabelDecision:
     margin: float | None = None    # …and at most this far below the primary label's
     max_labels: int = 4
 
-    def choose(self, row: Sequence[float], labels: Sequence[str]) -> list[str]:
+    def choose(self, row: Sequence[float], labels: Sequence[str],
+               secondary: Sequence[float] | None = None) -> list[str]:
         row = np.asarray(row, dtype=float)
         if not len(row):
             return []
-        order = np.argsort(-row, kind="stable")
-        top = row[order[0]]
-        chosen = [labels[order[0]]]
-        for j in order[1:]:
-            if len(chosen) >= self.max_labels or row[j] < self.second:
+        first = int(np.argmax(row))
+        other = row if secondary is None else np.asarray(secondary, dtype=float)
+        top = other[first]
+        chosen = [labels[first]]
+        for j in np.argsort(-other, kind="stable"):
+            if j == first:
+                continue
+            if len(chosen) >= self.max_labels or other[j] < self.second:
                 break
-            if self.margin is not None and top - row[j] > self.margin:
+            if self.margin is not None and top - other[j] > self.margin:
                 break
             chosen.append(labels[j])
         return chosen
 
-    def decide(self, P: np.ndarray, labels: Sequence[str]) -> list[list[str]]:
-        return [self.choose(row, labels) for row in P]
+    def decide(self, P: np.ndarray, labels: Sequence[str], secondary: np.ndarray | None = None) -> list[list[str]]:
+        if secondary is None:
+            return [self.choose(row, labels) for row in P]
+        return [self.choose(row, labels, sec) for row, sec in zip(P, secondary)]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

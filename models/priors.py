@@ -6,7 +6,12 @@ both, and shifts the log-odds of some labels: a paragraph under 存在的主要�
 shortcoming leans to ``problems``; ``improvements`` needs forward-looking or remedial wording
 (下一步, 将, 今后…) or an 改进 heading, not just 进一步; the report-notes paragraph (本报告根据…
 全文包括… 统计期限…) is ``report_meta`` even though it names every section; a short metadata line
-(索引号, 发布日期…) is ``noise``. Shifts add up; the result is mapped back to a probability."""
+(索引号, 发布日期…) is ``noise``. Shifts add up; the result is mapped back to a probability.
+
+A rule marked ``secondary: true`` only helps a label join as a secondary one (a requests
+paragraph that also counts 行政复议 cases gets ``review_litigation`` too): its shifts are left
+out when the primary label is chosen (:meth:`LabelPriors.apply`) and added for the others
+(:meth:`LabelPriors.apply_secondary`)."""
 from __future__ import annotations
 
 import re
@@ -30,6 +35,7 @@ class PriorRule:
     unless_context: re.Pattern | None = None
     unless_text: re.Pattern | None = None
     max_chars: int | None = None            # only paragraphs at most this long
+    secondary: bool = False                 # shifts count for secondary labels only
 
     def fires(self, text: str, context: str) -> bool:
         if self.max_chars is not None and len(text) > self.max_chars:
@@ -72,7 +78,7 @@ class LabelPriors:
         try:
             rules = [PriorRule(r["name"], {str(k): float(v) for k, v in (r.get("shift") or {}).items()},
                                _pattern(r, "context"), _pattern(r, "text"), _pattern(r, "unless_context"),
-                               _pattern(r, "unless_text"), r.get("max_chars"))
+                               _pattern(r, "unless_text"), r.get("max_chars"), bool(r.get("secondary", False)))
                      for r in cfg.get("rules") or []]
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ConfigError(f"label priors: bad rule ({e})") from None
@@ -86,12 +92,15 @@ class LabelPriors:
         if unknown:
             raise ConfigError(f"label priors: unknown label(s) {', '.join(unknown)}")
 
-    def shifts(self, labels: Sequence[str], texts: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
-        """Summed log-odds shifts, one row per paragraph."""
+    def shifts(self, labels: Sequence[str], texts: Sequence[str], contexts: Sequence[str],
+               secondary: bool = False) -> np.ndarray:
+        """Summed log-odds shifts of the primary rules (or of the ``secondary`` ones), one row
+        per paragraph."""
         index = {l: j for j, l in enumerate(labels)}
         S = np.zeros((len(texts), len(labels)))
+        rules = [r for r in self.rules if r.secondary == secondary]
         for i, (text, context) in enumerate(zip(texts, contexts)):
-            for r in self.rules:
+            for r in rules:
                 if r.fires(text, context or ""):
                     for label, v in r.shift.items():
                         if label in index:
@@ -103,8 +112,18 @@ class LabelPriors:
         return [r.name for r in self.rules if r.fires(text, context or "")]
 
     def apply(self, P: np.ndarray, labels: Sequence[str], texts: Sequence[str],
-              contexts: Sequence[str]) -> np.ndarray:
+              contexts: Sequence[str], secondary: bool = False) -> np.ndarray:
+        """``P`` shifted by the primary rules (``secondary=True``: by the secondary ones)."""
         if not len(P) or not self.rules:
             return P
-        S = self.shifts(labels, texts, contexts)
-        return expit(logit(np.clip(P, EPS, 1 - EPS)) + S)
+        S = self.shifts(labels, texts, contexts, secondary)
+        shifted = S != 0
+        if not shifted.any():
+            return P
+        out = np.array(P, dtype=float, copy=True)  # labels no rule touches keep their probability
+        out[shifted] = expit(logit(np.clip(out[shifted], EPS, 1 - EPS)) + S[shifted])
+        return out
+
+    def apply_secondary(self, P: np.ndarray, labels: Sequence[str], texts: Sequence[str],
+                        contexts: Sequence[str]) -> np.ndarray:
+        return self.apply(P, labels, texts, contexts, secondary=True)

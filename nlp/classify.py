@@ -119,17 +119,24 @@ def load_priors(config: str | dict, labels) -> "LabelPriors":
     return priors
 
 
-def label_paragraphs(model, texts: list[str], contexts: list[str], priors=None, decision=None):
-    """(probabilities after priors, chosen labels) for one document's paragraphs: the one path
-    from a model to labels, shared by the pipeline component and the tuning/evaluation code."""
+def label_probabilities(model, texts: list[str], contexts: list[str], priors=None):
+    """(probabilities after the primary priors, probabilities for secondary labels or None)."""
     if getattr(model, "uses_context", False):
         P = model.predict_proba(texts, contexts)
     else:
         P = model.predict_proba(texts)
-    if priors is not None:
-        P = priors.apply(P, model.labels, texts, contexts)
+    if priors is None:
+        return P, None
+    P = priors.apply(P, model.labels, texts, contexts)
+    return P, priors.apply_secondary(P, model.labels, texts, contexts)
+
+
+def label_paragraphs(model, texts: list[str], contexts: list[str], priors=None, decision=None):
+    """(probabilities after priors, chosen labels) for one document's paragraphs: the one path
+    from a model to labels, shared by the pipeline component and the tuning/evaluation code."""
+    P, secondary = label_probabilities(model, texts, contexts, priors)
     decision = decision or LabelDecision.from_dict(getattr(model, "decision", None))
-    return P, decision.decide(P, model.labels)
+    return P, decision.decide(P, model.labels, secondary)
 
 
 def classify_overrides(model: str | None, device: str | None = None) -> dict[str, Any]:

@@ -22,10 +22,11 @@ MARGIN_GRID = [None, 0.3, 0.5, 0.7]
 
 
 def paragraph_probabilities(model, reports, priors) -> list[dict[str, Any]]:
-    """Per report: the parsed paragraphs' source spans, texts and probabilities after priors."""
+    """Per report: the parsed paragraphs' source spans, texts, probabilities after the priors,
+    and the probabilities secondary labels are judged on."""
     import nlp
     from models.context import paragraph_context
-    from nlp.classify import label_paragraphs
+    from nlp.classify import label_probabilities
 
     from .devset import source_span
 
@@ -35,10 +36,10 @@ def paragraph_probabilities(model, reports, priors) -> list[dict[str, Any]]:
         doc = pipe.process(g.path / "page.txt")
         paras = [p for p in doc.paragraphs if p.text.strip()]
         texts = [p.text for p in paras]
-        P = (label_paragraphs(model, texts, [paragraph_context(doc, p) for p in paras], priors)[0]
-             if paras else np.zeros((0, len(model.labels))))
+        P, secondary = (label_probabilities(model, texts, [paragraph_context(doc, p) for p in paras], priors)
+                        if paras else (np.zeros((0, len(model.labels))), None))
         out.append({"report": g, "spans": [source_span(doc, p.start, p.end) for p in paras],
-                    "texts": texts, "P": P})
+                    "texts": texts, "P": P, "secondary": secondary})
     return out
 
 
@@ -48,7 +49,7 @@ def score(cached: list[dict[str, Any]], labels: list[str], decision) -> dict[str
     scores = []
     for c in cached:
         pred = Prediction()
-        for (s, e), text, row, labs in zip(c["spans"], c["texts"], c["P"], decision.decide(c["P"], labels)):
+        for (s, e), text, labs in zip(c["spans"], c["texts"], decision.decide(c["P"], labels, c["secondary"])):
             pred.paragraphs.append(PredParagraph(s, e, labs, labs[0] if labs else None, text))
         scores.append(score_report(c["report"], pred))
     return summarise(scores)["labels"]
