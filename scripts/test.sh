@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # The test command: starts a throw-away local PostgreSQL when one can be started (for the
-# PostgreSQL store tests, skipped otherwise), then runs the whole suite offline.
+# PostgreSQL store tests, skipped otherwise), runs the whole suite offline, stops the server it
+# started however the run ends, and exits with pytest's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
 if [ -z "${GOVREPORT_PG_URL:-}" ] && [ -x scripts/start-postgres.sh ]; then
+  # A cluster of this run's own (own folder, free port), unless GOVREPORT_PG_DIR names one.
+  export GOVREPORT_PG_DIR="${GOVREPORT_PG_DIR:-$(mktemp -d /tmp/govreport-pg.XXXXXX)}"
+  if [ ! -f "$GOVREPORT_PG_DIR/data/postmaster.pid" ]; then  # not running yet: ours to stop
+    trap 'scripts/start-postgres.sh --stop >/dev/null 2>&1 || true' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+  fi
   if url=$(scripts/start-postgres.sh 2>/tmp/govreport-pg.log); then
     export GOVREPORT_PG_URL="$url"
   else
@@ -23,4 +31,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       || echo "could not install ${missing[*]} (see /tmp/govreport-apt.log); the browser tests will be skipped" >&2
   fi
 fi
-exec .venv/bin/python -m pytest "$@"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+exit "$status"

@@ -103,7 +103,8 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path, suff
 
 def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
     """Start a tagging run, SIGKILL it once some documents are stored, rerun it, and check that
-    every document is stored exactly once with all its rows."""
+    every document is stored exactly once with all its rows, that the writer lock the killed run
+    held does not stop the rerun, and that both runs' records say what they stored."""
     write_reports(tmp_path / "in", N_DOCS)
     cmd = [sys.executable, "-m", "nlp.cli", "tag", str(tmp_path / "in"), "-o", out, "--pipeline", FACTORY,
            "-j", str(workers), "--batch-size", "7", "--no-progress"]
@@ -121,10 +122,15 @@ def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
         pass
     at_kill = stored(out)
     assert 40 <= at_kill < N_DOCS, f"the run was not killed mid-way ({at_kill} stored)"
+    lock = Path(out + ".lock") if out.endswith(".jsonl") else Path(out) / "_lock"
+    file_store = out.endswith((".jsonl", ".csv", ".parquet"))
+    assert lock.exists() == file_store  # the killed run's lock file is left; its flock is not
 
     env["GOVREPORT_TEST_DELAY"] = "0"
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert ("did not finish" in done.stderr) == file_store and not lock.exists()
     # Documents stored before the kill are skipped by their source key, or, where the kill
     # fell between a JSON Lines record and its source key, re-tagged and found by doc_id.
     m = re.search(r"(\d+) documents written, (\d+) already stored, (\d+) duplicates, 0 failed", done.stderr)
@@ -141,6 +147,9 @@ def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
     assert sum(len(r["facts"]) for r in records) == 3 * N_DOCS
     assert all(len(r["checks"]) == 1 for r in records)
     assert sorted(r["source"] for r in records) == sorted(str(p) for p in (tmp_path / "in").iterdir())
+    killed, rerun = sorted(store.iter_rows("runs"), key=lambda r: r["started"])
+    assert killed["finished"] is None and killed["counts"]["written"] == at_kill
+    assert rerun["finished"] and rerun["counts"]["written"] == written and rerun["counts"]["duplicates"] == duplicates
     if out.endswith(".sqlite"):
         con = sqlite3.connect(out)
         assert con.execute("SELECT count(*), count(DISTINCT doc_id || '/' || seq) FROM facts").fetchone() == (900, 900)

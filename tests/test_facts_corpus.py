@@ -151,13 +151,15 @@ PROSE = {
         (None, 2, "个", None),
     ],
     "004": [
-        (None, 6, "个", None), (None, 1723809, "次", None), (None, 4308, "条", None), (None, 126, "条", None),
+        (None, 6, "个部分", None), (None, 1723809, "次", None), (None, 4308, "条", None), (None, 126, "条", None),
         (None, 1548, "条", None), (None, 26, "条", None), (None, 661, "条", None), (None, 60, "条", None),
         (None, 22, "条", None), (None, 4, "个", None), (None, 107, "条", None), (None, 13698, "次", None),
         (None, 13698, None, None), (None, 100, "%", None), (None, 100, "%", None), (None, 97.68, "%", None),
         (None, 111, "封", None), (None, 100, "%", None), (None, 100, "%", None), (None, 100, "%", None),
         ("requests.new_received.total", 2, "件", None), ("requests.carried_over.total", 0, "件", None),
-        (None, 2, "件", None), ("requests.carried_forward.total", 0, "件", None), (None, 9, "个", None),
+        # 其中2件已办理答复: of those received, 2 answered (table 3's (七)总计 is 2)
+        ("requests.total_processed.total", 2, "件", None), ("requests.carried_forward.total", 0, "件", None),
+        (None, 9, "个", None),
     ],
     "huaian": [
         (None, 5500, "条", "approx"), ("disclosure.rules.issued", 1, "件", None), (None, 11, "件", None),

@@ -19,7 +19,8 @@ def one(reader, text):
 @pytest.mark.parametrize("text, expected", [
     ("收到申请2件", (2, "件", None)),                          # Arabic
     ("两个栏目", (2, "个", None)),                              # 两
-    ("九个部分", (9, "个", None)),                              # Chinese digit + measure word
+    ("九个部分", (9, "个部分", None)),                          # Chinese digit + measure word (parts of a report)
+    ("八部分", (8, "部分", None)),                              # not eight 部
     ("宣传资料3万余份", (30000, "份", "approx")),               # Chinese numeral, 万, 余
     ("三万余份", (30000, "份", "approx")),
     ("发表1.4万篇", (14000, "篇", None)),                       # decimal x 万

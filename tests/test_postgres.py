@@ -11,7 +11,8 @@ import pytest
 from nlp.store import open_store
 from tests.batch_support import FACTORY, write_reports
 from tests.test_batch_cli import kill_and_resume, tag
-from tests.test_store import make_record
+from tests.test_store import make_record, two_values_per_field
+from tests.test_store_safety import two_sql_runs
 
 pytestmark = pytest.mark.postgres
 
@@ -52,7 +53,8 @@ def fresh(pg_url):
 
     store = SqlStore(pg_url)
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP VIEW IF EXISTS fact_values")
+        for view in schema.VIEWS:
+            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
     schema.metadata.drop_all(store.engine)
     store.close()
     return pg_url
@@ -105,3 +107,22 @@ def test_cli_tag_and_rerun(fresh, tmp_path):
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume(fresh, tmp_path):
     kill_and_resume(tmp_path, fresh, workers=2)
+
+
+def test_fact_best_keeps_one_value_per_field(fresh):
+    with open_store(fresh) as store:
+        store.write(two_values_per_field())
+    store = open_store(fresh, mode="r")
+    with store.engine.connect() as conn:
+        both = conn.exec_driver_sql("SELECT source, value FROM fact_values WHERE field = 'requests.closed' "
+                                    "ORDER BY source").all()
+        best = conn.exec_driver_sql("SELECT field, source, value, qualifier FROM fact_best ORDER BY field").all()
+    store.close()
+    assert [tuple(r) for r in both] == [("prose", 12.0), ("table", 11.0)]
+    assert [tuple(r) for r in best] == [("requests.closed", "table", 11.0, None),
+                                        ("requests.new_received.total", "prose", 12.0, None)]
+
+
+@pytest.mark.slow
+def test_two_runs_at_once(fresh, tmp_path):
+    two_sql_runs(fresh, tmp_path / "in")

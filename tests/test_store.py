@@ -99,10 +99,45 @@ def test_sqlite_schema_view_and_indexes(tmp_path):
         "EXPLAIN QUERY PLAN SELECT issuer, year, value FROM fact_values WHERE field = 'x'"))
     assert "ix_facts_field_doc" in plan
     (counts,) = con.execute("SELECT counts FROM runs").fetchone()
-    assert json.loads(counts) == {"written": 3}
+    assert json.loads(counts) == {"written": 3, "duplicates": 0, "failed": 0, "facts": 6, "paragraphs": 3}
     # Chinese stays readable in JSON columns
     assert "requests" in con.execute("SELECT labels FROM paragraphs").fetchone()[0]
     assert "总体情况" in con.execute("SELECT sections FROM documents LIMIT 1").fetchone()[0]
+
+
+def two_values_per_field() -> dict:
+    """A record stating one figure in its table and its prose (which differ), and another only in
+    prose, approximately and then exactly."""
+    fact = make_record(1)["facts"][0]
+    facts = [dict(fact, field="requests.closed", value=12, source="prose", qualifier=None),
+             dict(fact, field="requests.closed", value=11, source="table", table="t1", paragraph=None),
+             dict(fact, field="requests.new_received.total", value=10, source="prose", qualifier="approx"),
+             dict(fact, field="requests.new_received.total", value=12, source="prose", qualifier=None),
+             dict(fact, field=None, value=99, source="prose")]
+    return make_record(1, facts=facts)
+
+
+def test_fact_best_keeps_one_value_per_field(tmp_path):
+    with open_store(tmp_path / "r.sqlite") as store:
+        store.write(two_values_per_field())
+    con = sqlite3.connect(tmp_path / "r.sqlite")
+    both = con.execute("SELECT source, value FROM fact_values WHERE field = 'requests.closed' ORDER BY source")
+    assert both.fetchall() == [("prose", 12.0), ("table", 11.0)]  # both sources stay queryable
+    best = con.execute("SELECT field, source, value, qualifier FROM fact_best ORDER BY field").fetchall()
+    assert best == [("requests.closed", "table", 11.0, None),  # the table over the prose
+                    ("requests.new_received.total", "prose", 12.0, None)]  # exact over approximate
+    columns = [d[0] for d in con.execute("SELECT * FROM fact_best").description]
+    assert columns == [d[0] for d in con.execute("SELECT * FROM fact_values").description]
+
+
+def test_an_older_store_gets_the_new_view(tmp_path):
+    with open_store(tmp_path / "r.sqlite") as store:
+        store.write(make_record(1))
+    con = sqlite3.connect(tmp_path / "r.sqlite")
+    con.execute("DROP VIEW fact_best")
+    con.commit()
+    open_store(tmp_path / "r.sqlite").close()
+    assert con.execute("SELECT count(*) FROM fact_best").fetchone() == (2,)
 
 
 def test_batches_commit_atomically_and_progressively(tmp_path):
@@ -183,7 +218,8 @@ def test_bad_store_paths_are_clear_errors(tmp_path):
     (tmp_path / "p.parquet").rename(tmp_path / "p.csv")
     with pytest.raises(StoreError, match="a parquet store, not csv"):
         open_store(tmp_path / "p.csv")
-    with open_store(tmp_path / "r.jsonl"):
-        pass
+    with open_store(tmp_path / "r.jsonl") as store:
+        store.start_run()
+        store.finish_run()
     with pytest.raises(StoreError, match="read-only"):
         open_store(tmp_path / "r.jsonl", mode="r").write(make_record(1))

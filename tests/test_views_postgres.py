@@ -27,7 +27,8 @@ def fresh(pg_url):  # noqa: F811
 
     store = SqlStore(pg_url)
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP VIEW IF EXISTS fact_values")
+        for view in schema.VIEWS:
+            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
     schema.metadata.drop_all(store.engine)
     store.close()
     return pg_url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import defaultdict
@@ -19,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 from ..config import load_config
 from ..errors import GovReportError
-from ..store import Store
+from ..store import Store, StoreError
 from .inputs import InputItem, discover, iter_items
 
 DEFAULT_FACTORY = "nlp:default_pipeline"
@@ -47,18 +48,35 @@ class RunSummary:
         return self.written + self.duplicates + self.failed
 
     @property
+    def tagged(self) -> int:
+        """Inputs the pipeline turned into a document in this run."""
+        return self.written + self.duplicates
+
+    @property
     def docs_per_second(self) -> float:
-        return self.processed / self.seconds if self.seconds > 0 else 0.0
+        return self.tagged / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def all_failed(self) -> bool:
         return self.written + self.skipped + self.duplicates == 0
 
     def counts(self) -> dict[str, Any]:
-        return {"inputs": self.inputs, "written": self.written, "skipped": self.skipped,
-                "duplicates": self.duplicates, "failed": self.failed, "facts": self.facts,
-                "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3),
+        """What the runner knows; the store adds what it committed (written, duplicates, failed,
+        facts, paragraphs) when it records the run."""
+        return {"inputs": self.inputs, "skipped": self.skipped, "seconds": round(self.seconds, 3),
                 "workers": self.workers, "interrupted": self.interrupted}
+
+    def take_store_counts(self, counts: dict[str, Any]) -> None:
+        for name in ("written", "duplicates", "failed", "facts", "paragraphs"):
+            setattr(self, name, int(counts.get(name, 0)))
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) stopped a run; ``summary`` counts what was committed before."""
+
+    def __init__(self, summary: RunSummary):
+        super().__init__("interrupted")
+        self.summary = summary
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -78,6 +96,8 @@ def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None,
 
 def _init_worker(factory: str, config: str | None, overrides: dict | None, single_thread: bool) -> None:
     global _pipeline
+    if multiprocessing.parent_process() is not None:  # a pool worker: the main process handles Ctrl-C
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if single_thread:  # N worker processes on N cores: no thread pools inside each
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM"):
             os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
@@ -171,6 +191,7 @@ def tag_corpus(
             else:
                 yield item
 
+    failed = True
     try:
         if summary.workers == 1:
             started = False
@@ -182,13 +203,19 @@ def tag_corpus(
         else:
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
                       (pipeline_factory, pipeline_config, pipeline_overrides, True))
+        failed = False
     except KeyboardInterrupt:
         summary.interrupted = True
-        raise
+        failed = False  # what was tagged is still committed and recorded below
+        raise RunInterrupted(summary) from None
     finally:
         bar.close()
         summary.seconds = time.perf_counter() - t0
-        store.finish_run(summary.counts())
+        try:
+            summary.take_store_counts(store.finish_run(summary.counts()))
+        except StoreError:
+            if not failed:
+                raise  # else the error in flight (e.g. the store's own) is the one to report
     return summary
 
 

@@ -16,7 +16,8 @@ def evaluate(
                                                                     "transformer dir) instead of cross-validating."),
     split: str = typer.Option("dev", "--split", help="With --model: dev, train or all gold paragraphs."),
     folds: Optional[int] = typer.Option(None, "--folds", help="CV folds grouped by document (default: one per document)."),
-    plot: str = typer.Option("runs/evaluate.png", "--plot", help="PNG to write ('' for none)."),
+    plot: Optional[str] = typer.Option(None, "--plot", help="PNG to write ('' for none; default "
+                                       "runs/KIND_cv.png, or runs/KIND_SPLIT.png with --model, KIND from the config)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     device: Optional[str] = typer.Option(None, "--device", help="Transformer: auto, cpu, cuda or mps "
                                          "(default: the config's model.device, else auto)."),
@@ -51,5 +52,7 @@ def evaluate(
         if sent:
             typer.echo(ev.format_scores(sent, "\nsentences (problems vs improvements; gold sentences of problem/"
                                               "improvement paragraphs + all sentences of other paragraphs)"))
+    if plot is None:
+        plot = f"runs/{cfg['kind']}_{split if model else 'cv'}.png"
     if plot.strip():
         typer.echo(f"plot -> {ev.plot(s, plot, title)}", err=True)

@@ -17,7 +17,8 @@ def export(
     fmt: Optional[str] = typer.Option(None, "--format", help="'hf' for a datasets directory; default: by DST suffix."),
 ) -> None:
     """Copy every document of one store into another (documents already in DST are skipped)."""
-    from ..store import open_store
+    from ..store import StoreBusy, open_store
+    from .tag import EXIT_BUSY
     from ..store.export import copy_store, export_hf
 
     if fmt not in (None, "hf", "store"):
@@ -32,6 +33,8 @@ def export(
                     counts = copy_store(source, target)
         finally:
             source.close()
+    except StoreBusy as e:
+        fail(str(e), code=EXIT_BUSY)
     except GovReportError as e:
         fail(str(e))
     typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f" -> {dst}", err=True)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import List, Optional
 
@@ -12,6 +14,8 @@ from . import app, fail
 from ..errors import GovReportError
 
 MAX_LISTED_FAILURES = 20
+EXIT_BUSY = 75  # EX_TEMPFAIL (sysexits.h): another run is writing the store; try again later
+EXIT_INTERRUPTED = 130
 
 
 def split_pipeline_option(value: str | None) -> tuple[str | None, str]:
@@ -41,25 +45,38 @@ def tag(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+    wait: bool = typer.Option(False, "--wait/--no-wait", help="If another run is writing the same file "
+                              "store: wait for it to finish (--wait), or stop at once with exit status "
+                              f"{EXIT_BUSY} (--no-wait, the default)."),
 ) -> None:
     """Tag reports into a store. Rerunning the same command resumes: stored inputs are skipped."""
     from ..batch import tag_corpus
-    from ..store import open_store
+    from ..batch.runner import RunInterrupted
+    from ..store import StoreBusy, open_store
 
     from ..classify import classify_overrides
 
     config, factory = split_pipeline_option(pipeline)
     overrides = classify_overrides(model, device) | ({"segment": {"enabled": True}} if tokens else {})
+    previous = _terminate_as_interrupt()
     try:
-        store = open_store(output, batch_size=batch_size)
+        store = open_store(output, batch_size=batch_size, wait=wait)
         try:
             summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
                                  pipeline_overrides=overrides,
                                  progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
         finally:
             store.close()
+    except StoreBusy as e:
+        fail(str(e), code=EXIT_BUSY)
     except GovReportError as e:  # bad output, pipeline config or store: one line, no traceback
         fail(str(e))
+    except RunInterrupted as e:
+        print_summary(e.summary, output)
+        fail("interrupted; what is written above is stored (rerun the same command to go on)", code=EXIT_INTERRUPTED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     print_summary(summary, output)
     if summary.inputs == 0:
         fail("no input found")
@@ -69,13 +86,27 @@ def tag(
         fail(f"{summary.failed} input(s) failed", code=2)
 
 
+def _terminate_as_interrupt():
+    """SIGTERM (kill, systemd, a cron timeout) stops a run as Ctrl-C does: committed and recorded."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
 def print_summary(summary, output: str) -> None:
+    """Counts of what this run stored (as its run record says) and of what it did."""
     echo = lambda msg: typer.echo(msg, err=True)  # noqa: E731 - stdout stays free for data
     echo(f"{summary.written} documents written, {summary.skipped} already stored, "
          f"{summary.duplicates} duplicates, {summary.failed} failed; {summary.facts} facts, "
          f"{summary.paragraphs} paragraphs -> {output}")
-    echo(f"{summary.processed} tagged in {summary.seconds:.1f}s ({summary.docs_per_second:.1f} documents/s, "
-         f"{summary.workers} worker{'s' if summary.workers > 1 else ''})")
+    if summary.tagged:
+        echo(f"{summary.tagged} tagged in {summary.seconds:.1f}s ({summary.docs_per_second:.1f} documents/s, "
+             f"{summary.workers} worker{'s' if summary.workers > 1 else ''})")
+    else:
+        echo(f"nothing tagged ({summary.seconds:.1f}s)")
     if summary.failures:
         echo("failed:")
         for source, error in summary.failures[:MAX_LISTED_FAILURES]:

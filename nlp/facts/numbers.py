@@ -19,16 +19,13 @@ from typing import Any
 import cn2an
 
 from ..config import load_config
+from .patterns import alternation
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 # A Chinese numeral starts with a digit character; a bare 百/千/万 is a word (千家万户), not a number.
 CHINESE = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
 CHINESE_PERCENT = r"百分之(?P<pct>[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
 BLANK_CELLS = {"", "——", "—", "-", "--", "/", "\\", "—— ——", "无数据"}
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass
@@ -64,18 +61,24 @@ class NumberReader:
         self.multipliers: dict[str, Decimal] = {k: Decimal(str(v)) for k, v in cfg["multipliers"].items()}
         qual = cfg["qualifiers"]
         units = list(cfg["units"]) + list(self.money_units)
-        self.pattern = re.compile(
-            rf"(?P<pre>{_alternation(qual['before'])})?"
+        # The pattern in two pieces, so that a caller can put a guard between a leading
+        # qualifier and the number (see ProseExtractor): ``pattern = before? body``.
+        self.before = alternation(qual["before"])
+        self.body = (
             rf"(?:{CHINESE_PERCENT}|(?<![\d.])(?P<num>{ARABIC}|{CHINESE})"
-            rf"(?P<mult>{_alternation(list(self.multipliers))})?"
-            rf"(?P<mid>{_alternation(qual['after_number'])})?"
-            rf"(?P<unit>%|{_alternation(units)})?)"
-            rf"(?P<post>{_alternation(qual['after_unit'])})?"
+            rf"(?P<mult>{alternation(list(self.multipliers))})?"
+            rf"(?P<mid>{alternation(qual['after_number'])})?"
+            rf"(?P<unit>%|{alternation(units)})?)"
+            rf"(?P<post>{alternation(qual['after_unit'])})?"
         )
+        self.pattern = re.compile(rf"(?P<pre>{self.before})?{self.body}")
         self.cell_pattern = re.compile(
-            rf"^(?P<num>[+-]?(?:{ARABIC}))(?P<mult>{_alternation(list(self.multipliers))})?"
-            rf"(?P<unit>%|{_alternation(units)})?$"
+            rf"^(?P<num>[+-]?(?:{ARABIC}))(?P<mult>{alternation(list(self.multipliers))})?"
+            rf"(?P<unit>%|{alternation(units)})?$"
         )
+        self._cached_cell = lru_cache(maxsize=4096)(self._parse_cell)
+        self.one_units = set(cfg.get("lone_one_units", []))
+        self.clause_ends = set(cfg.get("clause_ends", ""))
 
     # -- numerals -------------------------------------------------------------------------
     @staticmethod
@@ -105,12 +108,14 @@ class NumberReader:
         numbers are found too; the prose extractor drops them by context)."""
         found = []
         for m in self.pattern.finditer(text):
-            q = self._from_match(m)
+            q = self.quantity(m)
             if q is not None:
                 found.append(q)
         return found
 
-    def _from_match(self, m: re.Match) -> Quantity | None:
+    def quantity(self, m: re.Match) -> Quantity | None:
+        """The quantity of a match of a pattern with this reader's groups (``pattern``, or a
+        bigger pattern that embeds ``before`` and ``body``); None for a non-quantity."""
         if m.group("pct"):
             value = self.numeral_value(m.group("pct").replace("点", "."))
             if value is None:
@@ -121,9 +126,9 @@ class NumberReader:
             return None
         chinese = not numeral[0].isdigit()
         unit = m.group("unit")
-        if chinese and (unit is None or numeral == "一"):
+        if chinese and (unit is None or numeral == "一" and not self._counted_one(m)):
             # Chinese numerals count only with a measure word, and a lone 一 is idiom
-            # (一次, 一个窗口, 一站式), not a statistic.
+            # (一次, 一个窗口, 一站式, 一件事一次办), not a statistic.
             return None
         value = self.numeral_value(numeral)
         if value is None:
@@ -132,8 +137,14 @@ class NumberReader:
             value *= self.multipliers[m.group("mult")]
         return self._quantity(m, value, unit, numeral, chinese)
 
+    def _counted_one(self, m: re.Match) -> bool:
+        """申请一件, : a lone 一 whose measure word ends its clause is a count."""
+        end = m.end()
+        return (m.group("unit") in self.one_units and not m.group("post")
+                and (end == len(m.string) or m.string[end] in self.clause_ends))
+
     def _quantity(self, m: re.Match, value: Decimal, unit: str | None, numeral: str, chinese: bool) -> Quantity:
-        approx = bool(m.group("pre") or m.group("post") or (m.groupdict().get("mid")))
+        approx = bool(m.group("pre") or m.group("post") or m.group("mid"))
         number, unit, kind = self.normalise(value, unit)
         return Quantity(
             value=number, unit=unit, kind=kind, qualifier="approx" if approx else None,
@@ -143,8 +154,12 @@ class NumberReader:
     # -- table cells ----------------------------------------------------------------------
     def parse_cell(self, text: str) -> Quantity | None:
         """A table cell holding one number ("3286", "0 ", "5万元", "96171.6"); None for a
-        blank cell ("", "——") or a cell that is not a number."""
-        compact = re.sub(r"\s+", "", text)
+        blank cell ("", "——") or a cell that is not a number. Cached: a report's cells
+        repeat a few texts (0, blanks) many times."""
+        return self._cached_cell(text)
+
+    def _parse_cell(self, text: str) -> Quantity | None:
+        compact = "".join(text.split())
         if compact in BLANK_CELLS:
             return None
         m = self.cell_pattern.match(compact)
@@ -158,7 +173,7 @@ class NumberReader:
 
     @staticmethod
     def is_blank(text: str) -> bool:
-        return re.sub(r"\s+", "", text) in BLANK_CELLS
+        return "".join(text.split()) in BLANK_CELLS
 
 
 @lru_cache(maxsize=1)

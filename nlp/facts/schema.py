@@ -42,6 +42,36 @@ class ProseRule:
     none: list[str]
     topic: str | None
     total: bool
+    any_period: bool = False  # about another year by nature (上年结转): period words do not block it
+    sentence_none: list[str] = field(default_factory=list)  # words barred from the whole sentence
+    max_clause: int | None = None  # longest clause subject (含新制定: 3) the rule accepts
+
+    def __post_init__(self) -> None:
+        self.all_set, self.any_set, self.none_set = frozenset(self.all), frozenset(self.any), frozenset(self.none)
+        self.sentence_none_set = frozenset(self.sentence_none)
+
+
+@dataclass
+class NegationTarget:
+    """A quantity a negation can deny: ``field`` when one of ``words`` follows the cue and
+    none of ``unless`` is in the phrase (申请 in 因申请引起的行政复议 is not the target)."""
+
+    field: str
+    words: list[str]
+    unless: list[str] = field(default_factory=list)
+    cues: list[str] = field(default_factory=list)  # cues that deny this target only
+
+
+@dataclass
+class Negation:
+    """``prose_negation`` in the fields configuration."""
+
+    cues: list[str] = field(default_factory=list)
+    not_after_cue: list[str] = field(default_factory=list)
+    zero_words: list[str] = field(default_factory=list)
+    blockers: set[str] = field(default_factory=set)
+    max_gap: int = 30
+    targets: list[NegationTarget] = field(default_factory=list)
 
 
 class FieldSchema:
@@ -79,10 +109,17 @@ class FieldSchema:
         self.prose_scope_exclude: list[str] = list(cfg.get("prose_scope_exclude") or [])
         self.prose_rules = [
             ProseRule(r["field"], list(r.get("all", [])), list(r.get("any", [])), list(r.get("none", [])),
-                      r.get("topic"), bool(r.get("total", False)))
+                      r.get("topic"), bool(r.get("total", False)), bool(r.get("any_period", False)),
+                      list(r.get("sentence_none", [])), r.get("max_clause"))
             for r in cfg.get("prose_rules") or []
         ]
-        for fid in [r.field for r in self.prose_rules] + list(self.derived) + [
+        self.prose_other_period: list[str] = list(cfg.get("prose_other_period") or [])
+        self.prose_part_words: list[str] = list(cfg.get("prose_part_words") or [])
+        neg = dict(cfg.get("prose_negation") or {})
+        targets = [NegationTarget(t["field"], list(t["words"]), list(t.get("unless", [])), list(t.get("cues", [])))
+                   for t in neg.pop("targets", [])]
+        self.negation = Negation(**{k: set(v) if k == "blockers" else v for k, v in neg.items()}, targets=targets)
+        for fid in [r.field for r in self.prose_rules] + [t.field for t in targets] + list(self.derived) + [
             f for parts in self.derived.values() for f in parts
         ] + [f for s in self.legacy_sums for f in [s["total"], *s["parts"]]]:
             if fid not in self.fields:

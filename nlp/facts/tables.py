@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..document import Cell, Document, Table
@@ -45,6 +46,7 @@ class TableMapper:
         self.schema = schema
         self.reader = reader
         self.units = set(reader.money_units) | {"条", "件", "次", "篇", "人", "人次", "个", "项", "万元", "元"}
+        self._text_kind = lru_cache(maxsize=4096)(self._kind_of_text)
 
     # -- entry point ----------------------------------------------------------------------
     def facts(self, doc: Document, table: Table) -> list[dict[str, Any]]:
@@ -74,11 +76,14 @@ class TableMapper:
 
     # -- the cell stream ------------------------------------------------------------------
     def _cell_kind(self, cell: Cell) -> str:
-        if self.reader.is_blank(cell.text):
+        return self._text_kind(cell.text)
+
+    def _kind_of_text(self, text: str) -> str:
+        if self.reader.is_blank(text):
             return "blank"
-        if self.reader.parse_cell(cell.text) is not None:
+        if self.reader.parse_cell(text) is not None:
             return "number"
-        if compact(cell.text) in self.units:
+        if compact(text) in self.units:
             return "unit"
         return "text"
 

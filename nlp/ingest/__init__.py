@@ -16,7 +16,21 @@ from .text import read_text
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
             ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
-MAX_BYTES = 200 * 1024 * 1024
+LIMITS_HELP = "configs/ingest.yaml"
+
+
+def limits() -> dict[str, int]:
+    from ..config import load_config
+
+    return load_config("ingest")["limits"]
+
+
+def check_text_size(text: str, name: str) -> None:
+    """Refuse a text over ``limits.max_text_chars``: it would take too much memory downstream."""
+    limit = limits()["max_text_chars"]
+    if len(text) > limit:
+        raise ReadError(name, f"text too large: {len(text):,} characters (limit {limit:,}, "
+                              f"limits.max_text_chars in {LIMITS_HELP}); split it into several files")
 
 
 def read(source: Any, name: str | None = None) -> Document:
@@ -48,8 +62,11 @@ def read_file(path: Path) -> Document:
         raise ReadError(name, f"unsupported file type '{path.suffix}' (expected {', '.join(sorted(SUFFIXES))})")
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(name, f"file too large ({size} bytes; limit {MAX_BYTES})")
+        key = "max_binary_file_mb" if kind in ("pdf", "docx") else "max_text_file_mb"
+        limit_mb = limits()[key]
+        if size > limit_mb * 1024 * 1024:
+            raise ReadError(name, f"file too large: {size / 1024 / 1024:.1f} MB (limit {limit_mb} MB for "
+                                  f"{kind or 'text'} files, limits.{key} in {LIMITS_HELP}); split it into several files")
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(name, f"cannot read file ({e.strerror or e})") from None
@@ -71,7 +88,9 @@ def read_bytes(data: bytes, name: str, kind: str | None = None) -> Document:
         source_text, blocks = read_html(decode(data, name, html=True))
     else:
         source_text = decode(data, name)
+        check_text_size(source_text, name)
         blocks = read_text(source_text)
+    check_text_size(source_text, name)
     return _finish(assemble(source_text, blocks, name), name)
 
 
@@ -79,8 +98,16 @@ def read_string(text: str, name: str = "<text>") -> Document:
     if not text.strip():
         raise ReadError(name, "empty text")
     if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
+        markup_limit = limits()["max_text_file_mb"] * 1024 * 1024
+        if len(text) > markup_limit:
+            raise ReadError(name, f"HTML too large: {len(text):,} characters (limit {markup_limit:,}, "
+                                  f"limits.max_text_file_mb in {LIMITS_HELP}); split it into several files")
+    else:
+        check_text_size(text, name)
+    if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
         from .html import read_html
         source_text, blocks = read_html(text)
+        check_text_size(source_text, name)
         return _finish(assemble(source_text, blocks, name), name)
     return _finish(assemble(text, read_text(text), name), name)
 

@@ -8,20 +8,25 @@
     store = open_store("-")                     # JSON Lines on standard output (no resuming)
 
 SQL and table-file stores share one relational schema (:mod:`nlp.store.schema`): documents,
-paragraphs, facts, checks, sources, runs, failures, and the SQL view ``fact_values``.
+paragraphs, facts, checks, sources, runs, failures, and the SQL views ``fact_values`` and
+``fact_best``.
+
+A file store opened for writing takes an exclusive writer lock: a second writer gets
+:class:`StoreBusy` naming the holder, or waits for it with ``wait=True``. SQL stores take
+concurrent writers.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Store, StoreError
+from .base import Store, StoreBusy, StoreError
 from .csvdir import CsvStore
 from .jsonl import JsonlStore
 from .parquet import ParquetStore
 from .sql import SqlStore
 from .stdout import StdoutStore
 
-__all__ = ["open_store", "store_kind", "Store", "StoreError", "SqlStore", "JsonlStore",
+__all__ = ["open_store", "store_kind", "Store", "StoreError", "StoreBusy", "SqlStore", "JsonlStore",
            "ParquetStore", "CsvStore", "StdoutStore"]
 
 _BY_SUFFIX = {".jsonl": JsonlStore, ".parquet": ParquetStore, ".csv": CsvStore,
@@ -43,7 +48,8 @@ def store_kind(url: str) -> type[Store]:
         ".parquet, .csv or a postgresql:// URL")
 
 
-def open_store(url: str | Path, mode: str = "a", batch_size: int | None = None) -> Store:
-    """Open (mode ``"a"``: create or resume) or read (``"r"``) the store at ``url``."""
+def open_store(url: str | Path, mode: str = "a", batch_size: int | None = None, wait: bool = False) -> Store:
+    """Open (mode ``"a"``: create or resume) or read (``"r"``) the store at ``url``; ``wait``: if
+    another run is writing a file store, wait for it instead of raising :class:`StoreBusy`."""
     url = str(url)
-    return store_kind(url)(url, mode=mode, batch_size=batch_size)
+    return store_kind(url)(url, mode=mode, batch_size=batch_size, wait=wait)

@@ -86,14 +86,17 @@ class CsvStore(TableFileStore):
     def _committed_lines(self, table: str) -> Iterator[str]:
         # Only the committed bytes: a reader never sees a batch that is still being written.
         length, pos = self.state["lengths"][table], 0
-        with open(self._file(table), "rb") as f:
-            for line in f:
-                pos += len(line)
-                if pos > length:
-                    return
-                yield line.decode("utf-8")
+        try:
+            with open(self._file(table), "rb") as f:
+                for line in f:
+                    pos += len(line)
+                    if pos > length:
+                        return
+                    yield line.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise StoreError(f"{self._file(table)}: unreadable ({e})") from None
 
-    def iter_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    def _table_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
         kinds = {c.name: schema.python_type(c) for c in schema.TABLES[table].columns}
         reader = csv.reader(self._committed_lines(table))
         header = next(reader, None)
@@ -101,5 +104,8 @@ class CsvStore(TableFileStore):
             raise StoreError(f"{self._file(table)}: unexpected columns {header}")
         wanted = columns or header
         idx = [header.index(c) for c in wanted]
-        for row in reader:
-            yield {c: _value(row[i], kinds[c]) for c, i in zip(wanted, idx)}
+        try:
+            for row in reader:
+                yield {c: _value(row[i], kinds[c]) for c, i in zip(wanted, idx)}
+        except (csv.Error, IndexError, ValueError) as e:
+            raise StoreError(f"{self._file(table)}: row {reader.line_num} unreadable ({e}); the store is damaged") from None

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
+from .base import StoreError
 from .files import fsync_dir
 from .tablefiles import TableFileStore, merge_children
 
@@ -63,17 +64,24 @@ class ParquetStore(TableFileStore):
     def _part_files(self, table: str) -> list[tuple[int, Any]]:
         return [(n, self.dir / table / f"part-{n:05d}.parquet") for n in self.state["parts"].get(table, [])]
 
-    def iter_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    def _table_rows(self, table: str, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
         json_cols = schema.json_columns(table)
         for _, path in self._part_files(table):
-            for row in pq.read_table(path, columns=columns).to_pylist():
+            for row in _read_table(path, columns).to_pylist():
                 for c in json_cols.intersection(row):
                     if row[c] is not None:
                         row[c] = json.loads(row[c])
                 yield row
 
     def count(self, table: str) -> int:
-        return sum(pq.ParquetFile(p).metadata.num_rows for _, p in self._part_files(table))
+        n = 0
+        for _, path in self._part_files(table):
+            try:
+                n += pq.ParquetFile(path).metadata.num_rows
+            except (OSError, pa.ArrowException) as e:
+                raise StoreError(f"{path}: unreadable part file ({e}); the store is damaged") from None
+        live_run = table == "runs" and bool(self.state.get("run"))
+        return n + live_run
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         # Children of a document live in the part with the same batch number: merge part by part.
@@ -86,12 +94,19 @@ class ParquetStore(TableFileStore):
 
     def _read(self, path: Any, table: str) -> list[dict[str, Any]]:
         json_cols = schema.json_columns(table)
-        rows = pq.read_table(path).to_pylist()
+        rows = _read_table(path).to_pylist()
         for row in rows:
             for c in json_cols:
                 if row[c] is not None:
                     row[c] = json.loads(row[c])
         return rows
+
+
+def _read_table(path: Any, columns: list[str] | None = None) -> pa.Table:
+    try:
+        return pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as e:
+        raise StoreError(f"{path}: unreadable part file ({e}); the store is damaged") from None
 
 
 def _json(v: Any) -> str | None:

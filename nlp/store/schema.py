@@ -122,13 +122,35 @@ ALL_TABLES = RECORD_TABLES + ("sources", "runs", "failures")
 TABLES = {name: metadata.tables[name] for name in ALL_TABLES}
 
 # Joins each fact with its document's issuer and year: the usual "field X across issuers and
-# years" query is one SELECT on it.
+# years" query is one SELECT on it. A report often states one quantity twice, in a table and in
+# its prose: fact_values keeps both (see `source`).
 FACT_VALUES_VIEW = """
 CREATE VIEW fact_values AS
 SELECT d.issuer, d.year, d.era, d.title, f.doc_id, f.field, f.value, f.unit, f.qualifier,
        f.subject, f.label, f.source, f.raw, f.char_start, f.char_end
 FROM facts f JOIN documents d ON d.doc_id = f.doc_id
 """
+
+# One value per field per document, the same columns: the table's figure over the prose's, an
+# exact figure over an approximate one (约, 余 ...), then the first stated. Facts without a
+# canonical field are left out.
+FACT_BEST_VIEW = """
+CREATE VIEW fact_best AS
+SELECT issuer, year, era, title, doc_id, field, value, unit, qualifier, subject, label, source, raw,
+       char_start, char_end
+FROM (
+  SELECT d.issuer, d.year, d.era, d.title, f.doc_id, f.field, f.value, f.unit, f.qualifier,
+         f.subject, f.label, f.source, f.raw, f.char_start, f.char_end,
+         ROW_NUMBER() OVER (PARTITION BY f.doc_id, f.field
+                            ORDER BY CASE f.source WHEN 'table' THEN 0 ELSE 1 END,
+                                     CASE WHEN f.qualifier IS NULL THEN 0 ELSE 1 END, f.seq) AS preference
+  FROM facts f JOIN documents d ON d.doc_id = f.doc_id
+  WHERE f.field IS NOT NULL
+) ranked
+WHERE preference = 1
+"""
+
+VIEWS = {"fact_values": FACT_VALUES_VIEW, "fact_best": FACT_BEST_VIEW}
 
 _FACT_KEYS = {"field", "value", "unit", "qualifier", "label", "subject", "raw", "source",
               "paragraph", "table", "start", "end"}

@@ -12,10 +12,10 @@ from .base import Batch, Store, StoreError
 class StdoutStore(Store):
     default_batch_size = 1  # a pipe reader sees each document as soon as it is tagged
 
-    def __init__(self, url: str = "-", mode: str = "a", batch_size: int | None = None):
+    def __init__(self, url: str = "-", mode: str = "a", batch_size: int | None = None, wait: bool = False):
         if mode != "a":
             raise StoreError("-: standard output cannot be read as a store")
-        super().__init__(url, mode, batch_size)
+        super().__init__(url, mode, batch_size, wait)
 
     def _load_ids(self) -> Iterator[str]:
         return iter(())
@@ -29,7 +29,8 @@ class StdoutStore(Store):
     def count(self, table: str) -> int:
         raise StoreError("-: standard output cannot be read as a store")
 
-    def _commit(self, batch: Batch) -> None:
+    def _commit(self, batch: Batch) -> list[dict[str, Any]]:
         for record in batch.records:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()
+        return batch.records

@@ -1,8 +1,9 @@
 """The SQL behind compare and overview. Everything is aggregated by the database (SQLite or
 PostgreSQL); only per-issuer, per-field or per-bin results come back to Python.
 
-One value per field and document: a table cell wins over a prose statement of the same field,
-then the earliest fact (``BEST_FACTS``).
+One value per field and document comes from the store's ``fact_best`` view (nlp/store/schema.py):
+a table cell wins over a prose statement of the same field, an exact figure over an approximate one,
+then the earliest fact.
 """
 from __future__ import annotations
 
@@ -12,16 +13,7 @@ from sqlalchemy import bindparam, text
 
 from ..store import SqlStore, StoreError, open_store
 
-BEST_FACTS = """
-ranked AS (
-  SELECT f.doc_id, f.field, f.value, f.unit, f.source,
-         ROW_NUMBER() OVER (PARTITION BY f.doc_id, f.field
-                            ORDER BY CASE WHEN f.source = 'table' THEN 0 ELSE 1 END, f.seq) AS pick
-  FROM facts f
-  WHERE f.field IS NOT NULL AND f.value IS NOT NULL {where}
-),
-best AS (SELECT doc_id, field, value, unit, source FROM ranked WHERE pick = 1)
-"""
+BEST_FACTS = "best AS (SELECT doc_id, field, value, unit, source FROM fact_best WHERE value IS NOT NULL {where})"
 
 
 def open_sql_store(url: str) -> SqlStore:
@@ -31,6 +23,12 @@ def open_sql_store(url: str) -> SqlStore:
         store.close()
         raise StoreError(f"{url}: compare and overview need an SQLite or PostgreSQL store "
                          "(copy this one into one with: govreport export SRC out.sqlite)")
+    from sqlalchemy import inspect
+
+    if "fact_best" not in inspect(store.engine).get_view_names():
+        store.close()
+        raise StoreError(f"{url}: this store predates the fact_best view; copy it into a new one with: "
+                         "govreport export SRC out.sqlite")
     return store
 
 
@@ -83,7 +81,7 @@ class Queries:
     # --- facts ---------------------------------------------------------------------------
     def best_values(self, doc_ids: Sequence[str]) -> list[tuple[str, str, Any, str | None, str | None]]:
         """(doc_id, field, value, unit, source), one per field and document."""
-        sql = ("WITH " + BEST_FACTS.format(where="AND f.doc_id IN :ids")
+        sql = ("WITH " + BEST_FACTS.format(where="AND doc_id IN :ids")
                + " SELECT doc_id, field, value, unit, source FROM best ORDER BY doc_id, field")
         return [(r[0], r[1], number(r[2]), r[3], r[4]) for r in self._rows(sql, ["ids"], ids=list(doc_ids))]
 
