@@ -152,10 +152,12 @@ class _Head:
                 best_t, best_f = float(t), f
         return round(best_t, 2)
 
-    def transform(self, X: np.ndarray):
+    def transform(self, X: np.ndarray, weighted: bool = True):
+        """TF-IDF features; ``weighted=False`` leaves the context block unscaled (the linear form
+        carries the weight instead: ``_linear``)."""
         X = _columns(X, len(self.vectorizers))
-        return sparse.hstack([v.transform(X[:, i]) * self._weight(i) for i, v in enumerate(self.vectorizers)],
-                             format="csr")
+        return sparse.hstack([v.transform(X[:, i]) * (self._weight(i) if weighted else 1.0)
+                              for i, v in enumerate(self.vectorizers)], format="csr")
 
     def _weight(self, column: int) -> float:
         """The context column's features are scaled: where a paragraph sits should inform, not
@@ -169,7 +171,7 @@ class _Head:
         # One sparse product for every label: each estimator is one linear SVM (ensemble=False)
         # with a sigmoid calibrator, P = expit(-(a * (F @ w + b) + c)). Same numbers as
         # CalibratedClassifierCV.predict_proba, without its per-call validation overhead.
-        P = expit(-(a * (self.transform(X) @ W + b) + c))
+        P = expit(-(a * (self.transform(X, weighted=False) @ W + b) + c))
         for j, prior in fixed:
             P[:, j] = prior
         return P
@@ -188,6 +190,13 @@ class _Head:
                 (sigmoid,) = calibrated.calibrators
                 W[:, j], b[j] = calibrated.estimator.coef_.ravel(), calibrated.estimator.intercept_[0]
                 a[j], c[j] = sigmoid.a_, sigmoid.b_
+            # fold the context weight into the weights: (w · αx) = (αw · x), so the linear form
+            # reads plain TF-IDF values of every column (an exported model needs no extra knob)
+            start = 0
+            for i, v in enumerate(self.vectorizers):
+                end = start + len(v.vocabulary_)
+                W[start:end] *= self._weight(i)
+                start = end
             self._stacked = (W, b, a, c, fixed)
         return self._stacked
 

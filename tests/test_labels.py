@@ -70,6 +70,19 @@ def test_context_model_round_trip(context_model, tmp_path):
     assert np.allclose(context_model.predict_proba(*args), loaded.predict_proba(*args))
 
 
+def test_context_weight_folded_into_the_linear_form_gives_the_estimators_numbers(context_model):
+    """Features weighted at training, weight folded into the weights at inference: same scores
+    as scikit-learn's calibrated estimators on the weighted features."""
+    from models.baseline import featurize_input
+
+    X = featurize_input(["该项工作按期完成。", "全年该项工作平稳有序。"],
+                        [context_text(["二、依申请公开情况"], "legacy"), context_text(["一、总体情况"], "2021")])
+    F = context_model.head.transform(X)  # weighted, as in training
+    ref = np.column_stack([est.predict_proba(F)[:, 1] if est is not None else np.full(2, prior)
+                           for est, prior in zip(context_model.head.estimators, context_model.head.priors)])
+    assert np.allclose(context_model.head.predict_proba(X), ref, atol=1e-12)
+
+
 def test_models_without_context_ignore_it():
     records = [json.loads(l) for l in (FIXTURES / "classify_train.jsonl").read_text(encoding="utf-8").splitlines()]
     clf = BaselineClassifier(LABELS, folds=2).fit([r["text"] for r in records], [r["labels"] for r in records])
