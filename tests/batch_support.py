@@ -74,9 +74,14 @@ def find_facts(doc: Document) -> Document:
 
 class TextPipeline(Pipeline):
     """Reads UTF-8 text files or strings without the full ingest step; "FAIL" in a text makes
-    it a bad input; $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down."""
+    it a bad input; $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down; with
+    $GOVREPORT_TEST_HOLD=FILE:N, every document after the first N waits until FILE exists (at
+    most a minute), so a test can keep a run alive exactly as long as it needs to."""
+
+    processed = 0
 
     def process(self, source, name=None):
+        self._hold()
         t0 = time.perf_counter()
         if name is None:
             path = Path(source)
@@ -94,6 +99,16 @@ class TextPipeline(Pipeline):
             time.sleep(delay)
         self.timings["ingest"] += time.perf_counter() - t0
         return self(Document(text=text.strip(), source=name))
+
+    def _hold(self) -> None:
+        hold = os.environ.get("GOVREPORT_TEST_HOLD")
+        self.processed += 1
+        if not hold:
+            return
+        release, _, after = hold.rpartition(":")
+        deadline = time.monotonic() + 60
+        while self.processed > int(after) and not Path(release).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 def make_pipeline() -> TextPipeline:

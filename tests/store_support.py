@@ -26,8 +26,13 @@ def tag_cmd(*args: object) -> list[str]:
     return [sys.executable, "-m", "nlp.cli", "tag", *map(str, args), "--pipeline", FACTORY, "--no-progress"]
 
 
-def tag_env(delay: float = 0.0) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "GOVREPORT_TEST_DELAY": str(delay)}
+def tag_env(delay: float = 0.0, hold: str | None = None) -> dict[str, str]:
+    """Environment of a test run: ``delay`` seconds per document; ``hold`` = "FILE:N" keeps the
+    run waiting after N documents until FILE exists (tests/batch_support.py)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOVREPORT_TEST_DELAY": str(delay)}
+    if hold:
+        env["GOVREPORT_TEST_HOLD"] = hold
+    return env
 
 
 def summary(stderr: str) -> dict[str, int]:

@@ -119,18 +119,28 @@ def test_a_lock_left_by_a_killed_writer_is_detected_as_stale(tmp_path, suffix):
 N_CONCURRENT = 30
 
 
-def two_runs_at_once(out: str, inputs: Path, *extra: str, delays: tuple[float, float] = (0.15, 0.02)):
-    """Start a run, and a second one on the same inputs once the first has committed (the first
-    one is slowed down to still be running then); returns (exit status, stderr) of each, and the
-    first one's pid."""
+def two_runs_at_once(out: str, inputs: Path, *extra: str, delays: tuple[float, float] = (0.15, 0.02),
+                     hold: bool = False):
+    """Start a run, and a second one on the same inputs once the first has committed; returns
+    (exit status, stderr) of each, and the first one's pid. The first run is slowed down by
+    ``delays[0]`` a document, or with ``hold`` kept waiting after its first batch until the second
+    run has ended (or, with --wait, has said it waits): no race with a loaded machine."""
     cmd = tag_cmd(inputs, "-o", out, "-j", "1", "--batch-size", "5", *extra)
-    first = subprocess.Popen(cmd, cwd=ROOT, env=tag_env(delays[0]), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-    wait_until_stored(out, 5, first)
-    second = subprocess.Popen(cmd, cwd=ROOT, env=tag_env(delays[1]), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-    err2 = second.communicate(timeout=120)[1]
-    err1 = first.communicate(timeout=120)[1]
+    release = Path(inputs).parent / f"release-first-run-{Path(inputs).name}"
+    first = subprocess.Popen(cmd, cwd=ROOT, env=tag_env(delays[0], f"{release}:5" if hold else None),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_stored(out, 5, first)
+        second = subprocess.Popen(cmd, cwd=ROOT, env=tag_env(delays[1]), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        head = second.stderr.readline() if hold and "--wait" in extra else ""
+        if not head:
+            second.wait(timeout=120)
+        release.touch()
+        err2 = head + second.communicate(timeout=120)[1]
+        err1 = first.communicate(timeout=120)[1]
+    finally:
+        release.touch()
     for err in (err1, err2):
         no_traceback(err)
     return (first.returncode, err1), (second.returncode, err2), first.pid
@@ -164,7 +174,7 @@ def test_two_runs_into_one_file_store(tmp_path, suffix):
     """The second run stops at once (exit 75) with one line naming the first; a rerun finds all."""
     out = str(tmp_path / f"out{suffix}")
     write_reports(tmp_path / "a", N_CONCURRENT)
-    (rc1, err1), (rc2, err2), pid1 = two_runs_at_once(out, tmp_path / "a")
+    (rc1, err1), (rc2, err2), pid1 = two_runs_at_once(out, tmp_path / "a", hold=True)
     assert (rc1, rc2) == (0, EXIT_BUSY)
     assert len(err2.strip().splitlines()) == 1
     assert err2.startswith(f"error: {out}: in use by another run (pid {pid1} on ")
@@ -179,7 +189,7 @@ def test_with_wait_the_second_run_follows_the_first(tmp_path):
     """--wait: the second run says whom it waits for, then finds everything stored (exit 0)."""
     out = str(tmp_path / "out.jsonl")
     write_reports(tmp_path / "a", N_CONCURRENT)
-    (rc1, err1), (rc2, err2), pid1 = two_runs_at_once(out, tmp_path / "a", "--wait")
+    (rc1, err1), (rc2, err2), pid1 = two_runs_at_once(out, tmp_path / "a", "--wait", hold=True)
     assert (rc1, rc2) == (0, 0)
     assert f"waiting for {out}: in use by another run (pid {pid1} on " in err2
     assert summary(err1)["written"] == N_CONCURRENT
