@@ -74,7 +74,12 @@ def run_once(corpus: str, workers: int, out: str) -> dict:
         summary = tag_corpus([corpus], store, workers=workers, progress=False)
     stop.set()
     sampler.join()
-    return {"workers": workers, "processed": summary.processed, "written": summary.written,
+    import resource
+
+    main, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"main_cpu_s": main.ru_utime + main.ru_stime,
+            "cpu_s": main.ru_utime + main.ru_stime + children.ru_utime + children.ru_stime,
+            "workers": workers, "processed": summary.processed, "written": summary.written,
             "failed": summary.failed, "duplicates": summary.duplicates, "seconds": summary.seconds,
             "docs_per_s": summary.docs_per_second, "peak_mb": peak / 2**20, "timings": dict(summary.timings),
             "facts": summary.facts}
@@ -99,6 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="govreport-bench-") as tmp:
         n = build_corpus(src, Path(tmp) / "corpus", args.docs, args.text_only)
         print(f"corpus: {src} repeated to {n} documents ({'text only' if args.text_only else 'all formats'})")
+        cpu = {}
         for w in args.workers:
             out = str(Path(tmp) / f"bench-{w}.sqlite")
             res = subprocess.run([sys.executable, __file__, "--run", str(Path(tmp) / "corpus"), str(w), out],
@@ -112,6 +118,12 @@ def main() -> None:
                   f"peak memory {r['peak_mb']:.0f} MB (all processes); {r['written']} stored, "
                   f"{r['duplicates']} duplicates, {r['failed']} failed, {r['facts']} facts")
             print(f"  time per component (summed over workers, {total:.1f}s): {shares}")
+            cpu[w] = r["cpu_s"]
+            print(f"  CPU time of all processes {r['cpu_s']:.1f}s (main process {r['main_cpu_s']:.1f}s)")
+        if 1 in cpu:  # what the CPU work allows on idle cores, whatever else the machine is running
+            for w in sorted(k for k in cpu if k > 1):
+                print(f"workers={w}: CPU-bound speed-up over 1 worker on {w} idle cores: "
+                      f"{cpu[1] / (cpu[w] / w):.2f}x (1-worker CPU / ({w}-worker CPU / {w}))")
 
 
 if __name__ == "__main__":

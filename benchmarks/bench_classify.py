@@ -2,11 +2,13 @@
 
     python benchmarks/bench_classify.py [--transformer runs/transformer] [--repeat 20]
 
-- baseline: the shipped models/artifacts/baseline.skops, paragraphs/second (one predict call
-  per document-sized batch) and documents/second for the whole classify component;
+- baseline: the shipped models/artifacts/baseline.npz (NumPy, what tag loads) and the same
+  model's scikit-learn estimator (baseline.skops), paragraphs/second (one predict call per
+  document-sized batch, words cut afresh per call) and documents/second for the whole classify
+  component;
 - transformer: a fine-tuned directory (default runs/transformer; without one, a toy model is
   pretrained + fine-tuned on the spot and reported as such), paragraphs/second;
-- segmentation: characters/second for domain jieba and for spacy-pkuseg with a model trained
+- segmentation: characters/second for domain rjieba and jieba, and for spacy-pkuseg with a model trained
   by `train-segmenter` (here: trained on the gold texts segmented by domain jieba).
 Texts are the gold paragraphs of training/data/annotations.jsonl (the corpus reports).
 """
@@ -49,7 +51,8 @@ def main() -> None:
     from models.baseline import BaselineClassifier
     from nlp.classify import ParagraphClassifier, shipped_baseline_path
     from nlp.document import Document, Paragraph
-    from nlp.segment import JiebaSegmenter, PkusegSegmenter, corpus_from_segmenter, train_pkuseg
+    from nlp.classify import load_model
+    from nlp.segment import JiebaSegmenter, PkusegSegmenter, RjiebaSegmenter, corpus_from_segmenter, train_pkuseg
     from training.annotations import read_jsonl
 
     gold = read_jsonl(Path(__file__).resolve().parents[1] / "training/data/annotations.jsonl")
@@ -58,10 +61,13 @@ def main() -> None:
     print(f"texts: {len(texts)} gold paragraphs, {chars:,} characters; torch threads {torch.get_num_threads()}, "
           f"cpu count {os.cpu_count()}")
 
-    baseline = BaselineClassifier.load(shipped_baseline_path())
+    baseline = load_model(None)
+    estimator = BaselineClassifier.load(shipped_baseline_path(".skops"))
     groups = batches(texts, args.batch)
     pps = rate(lambda: [baseline.predict_proba(g) for g in groups], len(texts))
-    print(f"baseline      {pps:10,.0f} paragraphs/s  (batches of {args.batch})")
+    print(f"baseline (.npz, NumPy)            {pps:10,.0f} paragraphs/s  (batches of {args.batch})")
+    pps = rate(lambda: [estimator.predict_proba(g) for g in groups], len(texts))
+    print(f"baseline (.skops, scikit-learn)   {pps:10,.0f} paragraphs/s  (batches of {args.batch})")
 
     docs = []
     by_source: dict[str, list[str]] = {}
@@ -105,6 +111,9 @@ def main() -> None:
         print(f"transformer   {tps:10,.1f} paragraphs/s  ({label}: {cfg.num_hidden_layers} layers, hidden "
               f"{cfg.hidden_size}, max_length {tr.max_length})")
 
+        rjieba = RjiebaSegmenter.shared()
+        rcs = rate(lambda: [rjieba.cut(t) for t in texts], chars)
+        print(f"rjieba (domain dict) {rcs:10,.0f} characters/s")
         jieba = JiebaSegmenter.shared()
         jcs = rate(lambda: [jieba.cut(t) for t in texts], chars)
         print(f"jieba (domain dict)  {jcs:10,.0f} characters/s")

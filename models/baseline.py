@@ -1,12 +1,12 @@
-"""Baseline paragraph classifier: TF-IDF over domain-jieba words and character n-grams, one
-calibrated linear classifier per label (one-vs-rest), per-label thresholds tuned on
+"""Baseline paragraph classifier: TF-IDF over domain-dictionary words (rjieba) and character
+n-grams, one calibrated linear classifier per label (one-vs-rest), per-label thresholds tuned on
 out-of-fold probabilities. A second head of the same kind labels sentences (problems vs
-improvements). Saved with skops and loaded with an explicit allow-list of types."""
+improvements). This scikit-learn estimator is the training-time object, saved with skops and
+loaded with an explicit allow-list of types; ``save("x.npz")`` exports the same model to the
+fast NumPy format ``govreport tag`` loads (:mod:`models.fast_baseline`)."""
 from __future__ import annotations
 
 import os
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -20,8 +20,12 @@ from sklearn.svm import LinearSVC
 
 from nlp.errors import ModelError
 
+from .decision import decide
+from .features import featurizer
+
 FORMAT = "govreport-baseline/2"
 VECTORIZER_PARAMS = ("analyzer", "ngram_range", "min_df", "sublinear_tf", "token_pattern", "lowercase")
+COLUMNS = ("text", "words")  # the text column each default vectorizer reads (models/features.py)
 
 # Every type a saved baseline may contain: skops refuses anything else.
 TRUSTED_TYPES = [
@@ -44,49 +48,18 @@ TRUSTED_TYPES = [
 ]
 
 
-def _segmenter():
-    from nlp.segment import JiebaSegmenter
-
-    return JiebaSegmenter.shared()
-
-
-_SENTENCE_CHUNK = re.compile(r"[^。!?;]*[。!?;]*")
-
-
-@lru_cache(maxsize=8192)
-def _words(chunk: str) -> str:
-    return " ".join(_segmenter().cut(chunk))
-
-
-def _joined_words(text: str) -> str:
-    # jieba never joins tokens across 。!?; so cutting sentence by sentence gives the same
-    # words as cutting the paragraph, and the sentence head then reuses the cached cuts.
-    return " ".join(w for w in map(_words, _SENTENCE_CHUNK.findall(text)) if w)
-
-
-def featurize_input(texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
-    """Two columns per text: the raw text (character n-grams) and its jieba words; a third, the
-    paragraph's context (its heading path, models/context.py), when ``contexts`` is given."""
-    if contexts is None:
-        return np.array([[t, _joined_words(t)] for t in texts], dtype=object).reshape(-1, 2)
-    if len(contexts) != len(texts):
-        raise ModelError("baseline: need one context per text")
-    return np.array([[t, _joined_words(t), c or ""] for t, c in zip(texts, contexts)],
-                    dtype=object).reshape(-1, 3)
-
-
-def _columns(X: np.ndarray, n: int) -> np.ndarray:
-    """``X`` with exactly ``n`` columns: a missing context column reads as empty context."""
-    if X.shape[1] >= n:
-        return X
-    return np.hstack([X, np.full((X.shape[0], n - X.shape[1]), "", dtype=object)])
+def featurize_input(texts: Sequence[str], columns: Sequence[str] = COLUMNS, segmenter: str = "rjieba",
+                    contexts: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """The named text columns (``models.features``) the vectorizers read; ``contexts``: each
+    text's heading path (models/context.py), the ``context`` column."""
+    return featurizer(segmenter).columns(texts, columns, contexts)
 
 
 class _Head:
     """One calibrated binary classifier per label over shared TF-IDF features."""
 
     def __init__(self, labels: Sequence[str], C: float, char_ngrams: tuple[int, int],
-                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int,
+                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int, segmenter: str = "rjieba",
                  context_ngrams: tuple[int, int] | None = None, context_weight: float = 1.0):
         self.labels = list(labels)
         self.C, self.folds, self.seed = C, folds, seed
@@ -96,10 +69,12 @@ class _Head:
                             dtype=np.float64),
             TfidfVectorizer(token_pattern=r"\S+", ngram_range=tuple(word_ngrams), min_df=min_df, sublinear_tf=True,
                             lowercase=False, dtype=np.float64),
-        ]  # column 0 of the input (raw text) and column 1 (space-joined jieba words)
-        if context_ngrams:  # column 2: the heading path, character n-grams
+        ]
+        self.columns = list(COLUMNS)  # vectorizer i reads column columns[i]
+        if context_ngrams:  # the heading path, character n-grams
             self.vectorizers.append(TfidfVectorizer(analyzer="char", ngram_range=tuple(context_ngrams), min_df=min_df,
                                                     sublinear_tf=True, dtype=np.float64))
+            self.columns.append("context")
         self.estimators: list = []
         self.priors: list[float] = []
         self.thresholds: list[float] = []
@@ -114,9 +89,7 @@ class _Head:
         return CalibratedClassifierCV(svm, method="sigmoid", cv=k, ensemble=False)
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> "_Head":
-        X = _columns(X, len(self.vectorizers))
-        F = sparse.hstack([v.fit_transform(X[:, i]) * self._weight(i) for i, v in enumerate(self.vectorizers)],
-                          format="csr")
+        F = self.transform(X, fitting=True)
         self.estimators, self.priors, self.thresholds = [], [], []
         self._stacked = None
         for j in range(len(self.labels)):
@@ -152,50 +125,49 @@ class _Head:
                 best_t, best_f = float(t), f
         return round(best_t, 2)
 
-    def transform(self, X: np.ndarray, weighted: bool = True):
-        """TF-IDF features; ``weighted=False`` leaves the context block unscaled (the linear form
-        carries the weight instead: ``_linear``)."""
-        X = _columns(X, len(self.vectorizers))
-        return sparse.hstack([v.transform(X[:, i]) * (self._weight(i) if weighted else 1.0)
-                              for i, v in enumerate(self.vectorizers)], format="csr")
+    def transform(self, X: dict[str, Sequence[str]], weighted: bool = True, fitting: bool = False):
+        """TF-IDF features of every column; ``weighted=False`` leaves the context block unscaled
+        (the linear form carries the weight instead: :meth:`linear_form`)."""
+        blocks = [(v.fit_transform if fitting else v.transform)(X[c]) * (self._weight(c) if weighted else 1.0)
+                  for c, v in zip(self.columns, self.vectorizers)]
+        return sparse.hstack(blocks, format="csr")
 
-    def _weight(self, column: int) -> float:
+    def _weight(self, column: str) -> float:
         """The context column's features are scaled: where a paragraph sits should inform, not
         outvote, what it says."""
-        return getattr(self, "context_weight", 1.0) if column == 2 else 1.0
+        return getattr(self, "context_weight", 1.0) if column == "context" else 1.0
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        if not len(X):
+    def predict_proba(self, X: dict[str, Sequence[str]]) -> np.ndarray:
+        n = len(X[self.columns[0]])
+        if not n:
             return np.zeros((0, len(self.labels)))
-        W, b, a, c, fixed = self._linear()
+        W, b, a, c, fixed = self.linear_form()
         # One sparse product for every label: each estimator is one linear SVM (ensemble=False)
         # with a sigmoid calibrator, P = expit(-(a * (F @ w + b) + c)). Same numbers as
         # CalibratedClassifierCV.predict_proba, without its per-call validation overhead.
         P = expit(-(a * (self.transform(X, weighted=False) @ W + b) + c))
-        for j, prior in fixed:
-            P[:, j] = prior
+        P[:, fixed] = np.asarray(self.priors)[fixed]
         return P
 
-    def _linear(self):
+    def linear_form(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(W, b, a, c, fixed): every label's score as ``expit(-(a * (F @ W + b) + c))``; labels
+        in ``fixed`` had too few examples to train and keep their prior."""
         if getattr(self, "_stacked", None) is None:
             n = sum(len(v.vocabulary_) for v in self.vectorizers)
             W = np.zeros((n, len(self.labels)))
             b, a, c = (np.zeros(len(self.labels)) for _ in range(3))
-            fixed = []
-            for j, (est, prior) in enumerate(zip(self.estimators, self.priors)):
+            fixed = np.zeros(len(self.labels), dtype=bool)
+            for j, est in enumerate(self.estimators):
                 if est is None:
-                    fixed.append((j, prior))
-                    continue
-                (calibrated,) = est.calibrated_classifiers_
-                (sigmoid,) = calibrated.calibrators
-                W[:, j], b[j] = calibrated.estimator.coef_.ravel(), calibrated.estimator.intercept_[0]
-                a[j], c[j] = sigmoid.a_, sigmoid.b_
+                    fixed[j] = True
+                else:
+                    W[:, j], b[j], a[j], c[j] = _linear_sigmoid(est)
             # fold the context weight into the weights: (w · αx) = (αw · x), so the linear form
             # reads plain TF-IDF values of every column (an exported model needs no extra knob)
             start = 0
-            for i, v in enumerate(self.vectorizers):
+            for column, v in zip(self.columns, self.vectorizers):
                 end = start + len(v.vocabulary_)
-                W[start:end] *= self._weight(i)
+                W[start:end] *= self._weight(column)
                 start = end
             self._stacked = (W, b, a, c, fixed)
         return self._stacked
@@ -204,8 +176,8 @@ class _Head:
         # vocabularies as arrays, not dicts: a skops dict of 20k terms takes seconds to load
         vecs = [{"params": {k: list(v) if isinstance(v, tuple) else v for k, v in vec.get_params().items()
                             if k in VECTORIZER_PARAMS},
-                 "terms": np.array(vec.get_feature_names_out(), dtype=str), "idf": vec.idf_}
-                for vec in self.vectorizers]
+                 "terms": np.array(vec.get_feature_names_out(), dtype=str), "idf": vec.idf_, "column": column}
+                for column, vec in zip(self.columns, self.vectorizers)]
         return {"labels": self.labels, "vectorizers": vecs, "estimators": self.estimators,
                 "priors": self.priors, "thresholds": self.thresholds, "context_weight": self.context_weight}
 
@@ -214,6 +186,8 @@ class _Head:
         head = cls.__new__(cls)
         head.labels = list(state["labels"])
         head.vectorizers = []
+        # models saved before columns were named: text, words, then the context
+        head.columns = [v.get("column", (*COLUMNS, "context")[i]) for i, v in enumerate(state["vectorizers"])]
         for v in state["vectorizers"]:
             params = {k: tuple(x) if isinstance(x, list) else x for k, x in v["params"].items()}
             vec = TfidfVectorizer(vocabulary=list(v["terms"]), dtype=np.float64, **params)
@@ -224,6 +198,34 @@ class _Head:
         head.thresholds = [float(x) for x in state["thresholds"]]
         head.context_weight = float(state.get("context_weight", 1.0))
         return head
+
+
+def _linear_sigmoid(est) -> tuple[np.ndarray, float, float, float]:
+    """(w, b, a, c) of one label's estimator, P = expit(-(a * (x @ w + b) + c)): a sigmoid-
+    calibrated linear model fitted once (``CalibratedClassifierCV(ensemble=False)``), or a
+    logistic linear model (e.g. ``LogisticRegression``)."""
+    if isinstance(est, CalibratedClassifierCV):
+        if len(est.calibrated_classifiers_) != 1 or est.method != "sigmoid":
+            raise ModelError("baseline: only one sigmoid-calibrated estimator per label has a linear form "
+                             "(CalibratedClassifierCV(method='sigmoid', ensemble=False))")
+        (calibrated,) = est.calibrated_classifiers_
+        (sigmoid,) = calibrated.calibrators
+        inner = calibrated.estimator
+        if not hasattr(inner, "coef_"):  # e.g. a FrozenEstimator around the linear model
+            inner = getattr(inner, "estimator", inner)
+        w, b = _coef(inner)
+        return w, b, float(sigmoid.a_), float(sigmoid.b_)
+    if hasattr(est, "coef_") and type(est).__name__ == "LogisticRegression":
+        w, b = _coef(est)
+        return w, b, -1.0, 0.0
+    raise ModelError(f"baseline: {type(est).__name__} has no calibrated linear form")
+
+
+def _coef(est) -> tuple[np.ndarray, float]:
+    coef = np.asarray(est.coef_)
+    if coef.ndim != 2 or coef.shape[0] != 1:
+        raise ModelError(f"baseline: {type(est).__name__} is not one binary linear model")
+    return coef.ravel(), float(np.ravel(est.intercept_)[0])
 
 
 def _indicator(Y: Sequence[Sequence[str]], labels: Sequence[str]) -> np.ndarray:
@@ -245,12 +247,12 @@ class BaselineClassifier:
 
     def __init__(self, labels: Sequence[str], sentence_labels: Sequence[str] = ("problems", "improvements"),
                  C: float = 0.5, char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[int, int] = (1, 2),
-                 min_df: int = 1, folds: int = 3, seed: int = 0, context_ngrams: tuple[int, int] | None = None,
-                 context_weight: float = 1.0):
+                 min_df: int = 1, folds: int = 3, seed: int = 0, segmenter: str = "rjieba",
+                 context_ngrams: tuple[int, int] | None = None, context_weight: float = 1.0):
         self.labels = list(labels)
         self.sentence_labels = list(sentence_labels)
         self.params = dict(C=C, char_ngrams=tuple(char_ngrams), word_ngrams=tuple(word_ngrams),
-                           min_df=min_df, folds=folds, seed=seed)
+                           min_df=min_df, folds=folds, seed=seed, segmenter=segmenter)
         self.context_ngrams = tuple(context_ngrams) if context_ngrams else None
         self.context_weight = float(context_weight)
         self.head = _Head(self.labels, **self.params, context_ngrams=self.context_ngrams,
@@ -267,11 +269,16 @@ class BaselineClassifier:
         with ``context_ngrams``."""
         if len(texts) != len(labels) or not texts:
             raise ModelError("baseline: need the same non-zero number of texts and label lists")
-        self.head.fit(featurize_input(texts, contexts if self.context_ngrams else None), _indicator(labels, self.labels))
+        self.head.fit(self._columns(texts, self.head, contexts), _indicator(labels, self.labels))
         if sentences:
             self.sentence_head = _Head(self.sentence_labels, **self.params)
-            self.sentence_head.fit(featurize_input(sentences), _indicator(sentence_labels, self.sentence_labels))
+            self.sentence_head.fit(self._columns(sentences, self.sentence_head),
+                                   _indicator(sentence_labels, self.sentence_labels))
         return self
+
+    def _columns(self, texts: Sequence[str], head: "_Head",
+                 contexts: Sequence[str] | None = None) -> dict[str, list[str]]:
+        return featurize_input(texts, head.columns, self.params.get("segmenter", "rjieba"), contexts)
 
     # --- inference -------------------------------------------------------------------
     @property
@@ -281,12 +288,13 @@ class BaselineClassifier:
 
     @property
     def uses_context(self) -> bool:
-        return len(self.head.vectorizers) > 2
+        """Whether the paragraph head reads the ``context`` column (pass ``contexts``)."""
+        return "context" in self.head.columns
 
     def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         # The word cache serves one document: its paragraphs now, their sentences next.
-        _words.cache_clear()
-        return self.head.predict_proba(featurize_input(texts, contexts if self.uses_context else None))
+        featurizer(self.params.get("segmenter", "rjieba")).clear()
+        return self.head.predict_proba(self._columns(texts, self.head, contexts))
 
     def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[list[str]]:
         return decide(self.predict_proba(texts, contexts), self.labels, self.head.thresholds, at_least_one=True)
@@ -294,13 +302,22 @@ class BaselineClassifier:
     def predict_sentences_proba(self, sentences: Sequence[str]) -> np.ndarray:
         if self.sentence_head is None:
             raise ModelError("this baseline model has no sentence head")
-        return self.sentence_head.predict_proba(featurize_input(sentences))
+        return self.sentence_head.predict_proba(self._columns(sentences, self.sentence_head))
 
     def predict_sentences(self, sentences: Sequence[str]) -> list[list[str]]:
         return decide(self.predict_sentences_proba(sentences), self.sentence_labels, self.sentence_head.thresholds)
 
     # --- persistence -----------------------------------------------------------------
+    def to_fast(self):
+        """The same model as plain arrays with a NumPy predict (:class:`models.fast_baseline.FastBaseline`)."""
+        from .fast_baseline import FastBaseline
+
+        return FastBaseline.from_estimator(self)
+
     def save(self, path: str | os.PathLike) -> Path:
+        """``.npz``: the fast format ``govreport tag`` loads; anything else: skops (this estimator)."""
+        if Path(path).suffix == ".npz":
+            return self.to_fast().save(path)
         import skops.io as sio
 
         state = {"format": FORMAT, "labels": self.labels, "sentence_labels": self.sentence_labels,
@@ -340,16 +357,3 @@ class BaselineClassifier:
         clf.sentence_head = _Head.from_state(state["sentence_head"]) if state.get("sentence_head") else None
         clf.decision = dict(state["decision"]) if state.get("decision") else None
         return clf
-
-
-def decide(P: np.ndarray, labels: Sequence[str], thresholds: Sequence[float],
-           at_least_one: bool = False) -> list[list[str]]:
-    """Labels whose probability reaches their threshold. With ``at_least_one`` a row with no
-    label above threshold gets its most probable label (every prose paragraph says something)."""
-    out = []
-    for row in P:
-        chosen = [l for l, p, t in zip(labels, row, thresholds) if p >= t]
-        if not chosen and at_least_one and len(row):
-            chosen = [labels[int(np.argmax(np.asarray(row) / np.asarray(thresholds)))]]
-        out.append(chosen)
-    return out

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.special import expit, logit
 
 from nlp.errors import ConfigError
 
@@ -121,7 +120,9 @@ class LabelPriors:
         if not shifted.any():
             return P
         out = np.array(P, dtype=float, copy=True)  # labels no rule touches keep their probability
-        out[shifted] = expit(logit(np.clip(out[shifted], EPS, 1 - EPS)) + S[shifted])
+        p = np.clip(out[shifted], EPS, 1 - EPS)
+        # logistic(logit(p) + shift), in NumPy: the one-report tag imports no SciPy
+        out[shifted] = 1.0 / (1.0 + np.exp(-(np.log(p / (1.0 - p)) + S[shifted])))
         return out
 
     def apply_secondary(self, P: np.ndarray, labels: Sequence[str], texts: Sequence[str],

@@ -156,7 +156,7 @@ class TransformerClassifier:
         return out
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
-        from .baseline import decide
+        from .decision import decide
 
         return decide(self.predict_proba(texts), self.labels, self.thresholds, at_least_one=True)
 

@@ -2,10 +2,11 @@
 (13 labels of ``configs/labels.yaml``), and the sentences of paragraphs labelled problems or
 improvements get sentence-level ``labels`` + ``scores`` for those two labels.
 
-The model is the shipped baseline (``models/artifacts/baseline.skops``) unless ``model`` names
-another ``.skops`` file or a fine-tuned transformer directory. Models are loaded once per
-process and all paragraphs of a document go through one predict call. A model that reads
-context gets each paragraph's heading path (models/context.py); the genre's priors
+The model is the shipped baseline (``models/artifacts/baseline.npz``: plain arrays with a NumPy
+predict, no scikit-learn) unless ``model`` names another ``.npz``, a ``.skops`` estimator or a
+fine-tuned transformer directory. Models are loaded once per process; a report's paragraphs go
+through one predict call, then the sentences that need labels through one more. A model that
+reads context gets each paragraph's heading path (models/context.py); the genre's priors
 (``configs/label_priors.yaml``, models/priors.py) then shift the probabilities, and the
 decision (models/decision.py) keeps the most probable label first and adds others only when
 they are confident. ``scores`` are the shifted probabilities the decision saw."""
@@ -25,16 +26,16 @@ from .structure import split_sentences
 SENTENCE_LABELS = ("problems", "improvements")
 
 
-def shipped_baseline_path() -> Path:
-    return Path(str(resources.files("models"))) / "artifacts" / "baseline.skops"
+def shipped_baseline_path(suffix: str = ".npz") -> Path:
+    """The shipped baseline: ``.npz`` (fast, what ``tag`` loads) or ``.skops`` (the estimator)."""
+    return Path(str(resources.files("models"))) / "artifacts" / f"baseline{suffix}"
 
 
 @lru_cache(maxsize=8)
 def load_model(model: str | None = None, device: str = "auto"):
-    """A classifier from a ``.skops`` file or transformer directory; ``None``: the shipped baseline.
-    ``device`` places a transformer (``auto``: CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
-    from models.baseline import BaselineClassifier
-
+    """A classifier from a ``.npz`` fast baseline, a ``.skops`` estimator or a transformer
+    directory; ``None``: the shipped fast baseline. ``device`` places a transformer (``auto``:
+    CUDA, then MPS, then the CPU); the baseline runs on the CPU."""
     path = Path(model) if model else shipped_baseline_path()
     if not path.exists():
         raise ModelError(f"{path}: no such model file or directory")
@@ -42,9 +43,15 @@ def load_model(model: str | None = None, device: str = "auto"):
         from models.transformer import TransformerClassifier
 
         return TransformerClassifier.load(path, device=device)
-    if path.suffix == ".skops" or not model:
+    if path.suffix == ".npz":
+        from models.fast_baseline import FastBaseline
+
+        return FastBaseline.load(path)
+    if path.suffix == ".skops":
+        from models.baseline import BaselineClassifier
+
         return BaselineClassifier.load(path)
-    raise ModelError(f"{path}: expected a .skops baseline file or a transformer model directory")
+    raise ModelError(f"{path}: expected a .npz or .skops baseline file or a transformer model directory")
 
 
 class ParagraphClassifier:
@@ -77,6 +84,8 @@ class ParagraphClassifier:
         paragraphs = [p for p in doc.paragraphs if p.text.strip()]
         if not paragraphs:
             return doc
+        # all paragraphs in one batch, then the sentences of problem/improvement paragraphs in
+        # one batch; the baseline cuts a report's words once and its sentences reuse the cuts
         labels = self.model.labels
         P, chosen = label_paragraphs(self.model, [p.text for p in paragraphs],
                                      [paragraph_context(doc, p) for p in paragraphs], self.priors, self.decision)
@@ -84,13 +93,10 @@ class ParagraphClassifier:
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
         if self.sentences:
-            self._label_sentences(doc, [p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
+            self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
         return doc
 
-    def _label_sentences(self, doc: Document, paragraphs: list[Paragraph]) -> None:
-        if not paragraphs:
-            return
-        head = self.sentence_model.sentence_head
+    def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
         pairs: list[tuple[Paragraph, Sentence]] = []
         for p in paragraphs:
             if not p.sentences:
@@ -98,6 +104,7 @@ class ParagraphClassifier:
             pairs += [(p, s) for s in p.sentences]
         if not pairs:
             return
+        head = self.sentence_model.sentence_head
         S = self.sentence_model.predict_sentences_proba([s.text for _, s in pairs])
         for (p, s), row in zip(pairs, S):
             s.scores = {l: round(float(v), self.precision) for l, v in zip(head.labels, row)}

@@ -78,6 +78,7 @@ class Meta:
     year: int | None = None
     era: str | None = None  # legacy | 2019 | 2021
     published: str | None = None  # ISO date
+    script: str = "simplified"  # of the source; "traditional": converted to Simplified for analysis
 
 
 @dataclass
@@ -102,6 +103,13 @@ class Document:
     lines: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
     # Grids that arrived as real tables (HTML, DOCX, PDF): index -> rows of cells.
     source_tables: list[list[list[Cell]]] = field(default_factory=list, repr=False)
+    # Text read by OCR: the record's "ocr" (engine, dpi, min_confidence, pages), and the spans
+    # of ``text`` it produced as sorted (start, end, lowest character confidence).
+    ocr: dict[str, Any] | None = None
+    ocr_spans: list[tuple[int, int, float]] = field(default_factory=list, repr=False)
+    # Files read with this report as its attachments, each {"source", "start", "end"}: the span
+    # of ``text`` that came from it (after the report's own text).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -115,6 +123,18 @@ class Document:
             return len(self.source_text)
         k = max(bisect_right(self.anchors_norm, offset) - 1, 0)
         return self.anchors_src[k] + offset - self.anchors_norm[k]
+
+    def ocr_confidence(self, start: int, end: int) -> float | None:
+        """The lowest OCR confidence of the text in ``[start, end)``; None where no OCR text is."""
+        spans = self.ocr_spans
+        i = max(bisect_right(spans, (start, -1, 0.0)) - 1, 0)
+        low = None
+        for s, e, conf in spans[i:]:
+            if s >= end:
+                break
+            if e > start and (low is None or conf < low):
+                low = conf
+        return low
 
     def paragraph_at(self, offset: int) -> Paragraph | None:
         starts = [p.start for p in self.paragraphs]
@@ -135,7 +155,7 @@ class Document:
     def to_dict(self, with_tokens: bool = True) -> dict[str, Any]:
         # Paragraph tokens are included when the segment component produced them.
         # Built by hand: dataclasses.asdict deep-copies recursively and was a quarter of tag time.
-        return {
+        record = {
             "schema_version": SCHEMA_VERSION,
             "doc_id": self.doc_id,
             "source": self.source,
@@ -159,6 +179,22 @@ class Document:
             "checks": self.checks,
             "warnings": self.warnings,
         }
+        if self.ocr is not None:
+            self._add_ocr(record)
+        if self.attachments:
+            record["attachments"] = self.attachments
+        return record
+
+    def _add_ocr(self, record: dict[str, Any]) -> None:
+        """OCR provenance: the run (engine, dpi, threshold, pages) and, on each paragraph and
+        table, the lowest confidence of its characters (None: not from OCR)."""
+        record["ocr"] = self.ocr
+        conf = lambda s, e: None if (c := self.ocr_confidence(s, e)) is None else round(c, 3)  # noqa: E731
+        for p, d in zip(self.paragraphs, record["paragraphs"]):
+            d["ocr_confidence"] = conf(p.start, p.end)
+        for t, d in zip(self.tables, record["tables"]):
+            d["ocr_confidence"] = [[conf(c.start, c.end) if c.end > c.start else None for c in row]
+                                   for row in t.rows]
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Document":
@@ -167,6 +203,7 @@ class Document:
         doc.sections = [Section(**s) for s in d.get("sections", [])]
         for p in d.get("paragraphs", []):
             p = dict(p)
+            p.pop("ocr_confidence", None)
             p["sentences"] = [Sentence(**s) for s in p.get("sentences", [])]
             doc.paragraphs.append(Paragraph(**p))
         for t in d.get("tables", []):
@@ -178,6 +215,15 @@ class Document:
         doc.facts = list(d.get("facts", []))
         doc.checks = list(d.get("checks", []))
         doc.warnings = list(d.get("warnings", []))
+        doc.attachments = list(d.get("attachments", []))
+        doc.ocr = d.get("ocr")
+        if doc.ocr is not None:
+            spans = [(p.start, p.end, c) for p, pd in zip(doc.paragraphs, d.get("paragraphs", []))
+                     if (c := pd.get("ocr_confidence")) is not None]
+            for t, td in zip(doc.tables, d.get("tables", [])):
+                for row, confs in zip(t.rows, td.get("ocr_confidence") or []):
+                    spans.extend((c.start, c.end, v) for c, v in zip(row, confs) if v is not None)
+            doc.ocr_spans = sorted(spans)
         return doc
 
 

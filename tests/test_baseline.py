@@ -62,20 +62,21 @@ def test_load_refuses_types_outside_the_allow_list(tmp_path):
         BaselineClassifier.load(path)
 
 
-def test_fast_paths_give_the_same_numbers_as_the_plain_ones():
+def test_stacked_linear_form_gives_the_same_numbers_as_the_estimators():
     """predict_proba's stacked linear form equals CalibratedClassifierCV's, and sentence-wise
-    jieba cutting equals cutting the whole paragraph."""
-    import numpy as np
-
-    from models.baseline import BaselineClassifier, _joined_words, _segmenter, featurize_input
+    cutting equals cutting the whole paragraph."""
+    from models.baseline import featurize_input
+    from models.features import featurizer
     from nlp.classify import shipped_baseline_path
+    from nlp.segment import make_segmenter
 
     texts = ["2022年,我县收到政府信息公开申请2件;其中1件予以公开。下一步,将加强政务新媒体管理!",
              "一是政策解读形式单一?二是12345热线回应不够及时。", "无"]
     for t in texts:
-        assert _joined_words(t) == " ".join(_segmenter().cut(t))
-    model = BaselineClassifier.load(shipped_baseline_path())
-    X = featurize_input(texts)
+        assert featurizer().words(t) == " ".join(make_segmenter().cut(t))
+    model = BaselineClassifier.load(shipped_baseline_path(".skops"))
+    X = featurize_input(texts, model.head.columns,
+                        contexts=["〔2021〕一、总体情况 › (二)依申请公开", "〔2021〕五、存在的主要问题及改进情况", "〔前言〕"])
     F = model.head.transform(X)
     plain = np.column_stack([e.predict_proba(F)[:, 1] if e is not None else np.full(len(texts), p)
                              for e, p in zip(model.head.estimators, model.head.priors)])

@@ -20,7 +20,7 @@ def test_discover_folders_globs_jsonl_and_missing(tmp_path):
     write_reports(tmp_path / "a", 2)
     write_reports(tmp_path / "a" / "deeper", 1, start=5)
     (tmp_path / "a" / ".hidden.txt").write_text("x")
-    (tmp_path / "a" / "notes.xlsx").write_text("x")
+    (tmp_path / "a" / "notes.csv").write_text("x")
     (tmp_path / "b.jsonl").write_text('{"id": "x1", "text": "t1"}\n\n{"id": "x2", "text": "t2"}\n')
     (tmp_path / "c.dat").write_text("named explicitly, so read whatever its suffix")
     sources = discover([tmp_path / "a", tmp_path / "b.jsonl", tmp_path / "c.dat", tmp_path / "nope.txt",

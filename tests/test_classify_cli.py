@@ -75,3 +75,23 @@ def test_gold_set_is_valid_and_aligned_with_the_parser():
     assert not unmatched
     # every prose paragraph of the corpus reports is annotated
     assert sum(len(d.paragraphs) for d in docs.values()) == len({(a.source, a.text) for a in gold})
+
+
+def test_train_writes_the_fast_model_and_its_estimator_and_tag_uses_either(tmp_path):
+    cfg = tmp_path / "cfg.yaml"
+    fast, estimator = tmp_path / "m.npz", tmp_path / "m.skops"
+    cfg.write_text(f"kind: baseline\ndata: {{annotations: {FIXTURE}}}\nmodel: {{folds: 2}}\noutput: {fast}\n"
+                   f"estimator_output: {estimator}\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert fast.is_file() and estimator.is_file()
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    records = []
+    for model in (fast, estimator):
+        result = runner.invoke(app, ["tag", str(report), "--model", str(model), "-o", "-"])
+        assert result.exit_code == 0, result.output
+        records.append(json.loads(result.stdout.splitlines()[0]))
+    assert [p["scores"] for p in records[0]["paragraphs"]] == [p["scores"] for p in records[1]["paragraphs"]]
+    assert [s["scores"] for p in records[0]["paragraphs"] for s in p["sentences"]] == \
+        [s["scores"] for p in records[1]["paragraphs"] for s in p["sentences"]]

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from models.baseline import BaselineClassifier
+from models.fast_baseline import FastBaseline
 from models.context import BEFORE_FIRST_HEADING, context_text, heading_path, paragraph_context
 from models.decision import LabelDecision
 from models.priors import LabelPriors
@@ -75,8 +76,8 @@ def test_context_weight_folded_into_the_linear_form_gives_the_estimators_numbers
     as scikit-learn's calibrated estimators on the weighted features."""
     from models.baseline import featurize_input
 
-    X = featurize_input(["该项工作按期完成。", "全年该项工作平稳有序。"],
-                        [context_text(["二、依申请公开情况"], "legacy"), context_text(["一、总体情况"], "2021")])
+    X = featurize_input(["该项工作按期完成。", "全年该项工作平稳有序。"], context_model.head.columns,
+                        contexts=[context_text(["二、依申请公开情况"], "legacy"), context_text(["一、总体情况"], "2021")])
     F = context_model.head.transform(X)  # weighted, as in training
     ref = np.column_stack([est.predict_proba(F)[:, 1] if est is not None else np.full(2, prior)
                            for est, prior in zip(context_model.head.estimators, context_model.head.priors)])
@@ -259,11 +260,13 @@ def test_decision_tuning_on_held_out_reports(tmp_path):
     from training.devset import read_devset
     from training.label_tuning import SECOND_GRID, main, paragraph_probabilities, tune
 
-    model = BaselineClassifier.load(shipped_baseline_path())
+    model = BaselineClassifier.load(shipped_baseline_path(".skops"))
     cached = paragraph_probabilities(model, read_devset(FIXTURES / "devset"), load_priors("label_priors", LABELS))
     decision, scores = tune(cached, LABELS)
     assert decision.second in SECOND_GRID and scores["macro_f1"] > 0.5
-    path = shutil.copy(shipped_baseline_path(), tmp_path / "m.skops")
+    path = shutil.copy(shipped_baseline_path(".skops"), tmp_path / "m.skops")
     assert main([str(FIXTURES / "devset"), "--ids", "x01", "x02", "--model", str(path), "--save"]) == 0
-    assert BaselineClassifier.load(path).decision["second"] in SECOND_GRID
+    saved = BaselineClassifier.load(path).decision
+    assert saved["second"] in SECOND_GRID
+    assert FastBaseline.load(tmp_path / "m.npz").decision == saved  # what tag loads gets it too
     assert main([str(FIXTURES / "devset"), "--ids", "nope", "--model", str(path)]) == 1

@@ -31,3 +31,19 @@ def test_anchors_map_back_to_source():
     i = text.index("3119")
     assert src[to_src(i):to_src(i) + 4] == "3119"
     assert src[to_src(text.index("答"))] == "答"
+
+
+def test_changing_characters_scan_equals_translate():
+    from nlp.ingest.normalise import _BY_CHAR, _CHANGING, _ONE_TO_ONE
+
+    text = "".join(_BY_CHAR) + "政府信息公开 abc ２０２４（一），。、“”\u3000x"
+    assert _CHANGING.sub(lambda m: _BY_CHAR[m.group()], text) == text.translate(_ONE_TO_ONE)
+
+
+def test_pinyin_glosses_are_dropped_with_offsets_kept():
+    src = "我镇（zhèn）认(rèn)真公开(Annex 1)和附件(de)"
+    text, anchors = normalise(src)
+    assert text == "我镇认真公开(Annex 1)和附件(de)"
+    k = text.index("真")
+    n, s = [a for a in anchors if a[0] <= k][-1]
+    assert src[s + k - n] == "真"

@@ -69,7 +69,7 @@ def test_random_bytes(data):
 
 
 @SETTINGS
-@given(st.sampled_from([".txt", ".html", ".pdf", ".docx"]), st.binary(max_size=600))
+@given(st.sampled_from([".txt", ".html", ".pdf", ".docx", ".doc", ".xls", ".xlsx"]), st.binary(max_size=600))
 def test_random_bytes_as_each_file_type(tmp_path_factory, suffix, data):
     path = tmp_path_factory.mktemp("rb") / f"junk{suffix}"
     path.write_bytes(data)

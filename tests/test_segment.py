@@ -2,7 +2,8 @@ import pytest
 
 from nlp.document import Document, Paragraph
 from nlp.errors import ModelError
-from nlp.segment import JiebaSegmenter, PkusegSegmenter, SegmentComponent, make_segmenter, train_pkuseg
+from nlp.segment import (JiebaSegmenter, PkusegSegmenter, RjiebaSegmenter, SegmentComponent, make_segmenter,
+                         train_pkuseg)
 from nlp.segment.pkuseg_backend import corpus_from_segmenter
 
 DOMAIN_TERMS = ["依申请公开", "行政复议", "规范性文件", "政务新媒体", "12345热线", "政府信息公开"]
@@ -15,6 +16,38 @@ def test_domain_terms_come_out_whole():
     for term in DOMAIN_TERMS:
         assert term in words, (term, words)
     assert "".join(words) == text
+
+
+def test_rjieba_is_the_default_and_honours_the_domain_dictionary():
+    seg = make_segmenter()
+    assert isinstance(seg, RjiebaSegmenter)
+    text = "本年度依申请公开政府信息,未发生行政复议;清理规范性文件,加强政务新媒体和12345热线管理,推进政府信息公开。"
+    words = seg.cut(text)
+    for term in DOMAIN_TERMS:
+        assert term in words, (term, words)
+    import rjieba
+
+    assert "政务新媒体" not in rjieba.cut("政务新媒体", False)  # the module-level tokenizer is untouched
+
+
+def cuts_of(texts):
+    rj, jb = make_segmenter("rjieba"), make_segmenter("jieba")
+    return [(rj.cut(t), jb.cut(t)) for t in texts]
+
+
+def test_rjieba_cuts_like_jieba_on_fixtures(fixtures):
+    texts = ["ABC abc 123.5% 2024年 全角(一) 12345热线,统 计 指 标\t\n新行", "政务新媒体、 依申请公开 ; 其它"]
+    for name in ("mini-2021.txt", "template-2021.txt"):
+        texts += (fixtures / name).read_text(encoding="utf-8").splitlines()
+    for a, b in cuts_of(texts):
+        assert a == b
+
+
+@pytest.mark.corpus
+def test_rjieba_cuts_like_jieba_on_the_corpus(parsed_corpus):
+    texts = [p.text for doc in parsed_corpus.values() for p in doc.paragraphs]
+    texts += [doc.text for doc in parsed_corpus.values()]
+    assert sum(1 for a, b in cuts_of(texts) if a != b) == 0
 
 
 def test_private_tokenizer_leaves_global_jieba_alone():

@@ -102,3 +102,69 @@ def test_pipeline_components_can_be_listed_and_swapped(fixtures):
     pipe.remove("spy")
     assert "spy" not in pipe.names
     assert pipe.timings["ingest"] > 0 and pipe.timings["structure"] > 0
+
+
+def test_semicolons_split_sentences_but_not_enumerations():
+    doc = parse("五、存在的主要问题及改进情况\n主要问题:一是公开不够及时;二是解读形式单一;三是培训偏少。"
+                "部分栏目更新慢;下一步,我们将加强培训;(1)完善制度;(2)强化考核。")
+    assert [s.text for s in doc.paragraphs[0].sentences] == [
+        "主要问题:一是公开不够及时;二是解读形式单一;三是培训偏少。",
+        "部分栏目更新慢;",
+        "下一步,我们将加强培训;(1)完善制度;(2)强化考核。"]
+
+
+TABLE2_2019_LONG_LABEL = """一、总体情况
+2020年,我县主动公开政府信息320条,依法办理政府信息公开申请。
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容
+本年新制作数量
+本年新公开数量
+对外公开总数量
+规章
+0
+0
+0
+规范性文件(包括以县政府和县政府办公室名义印发的“红头文件”,以及经县政府同意、由县直各部门和各乡镇人民政府依法印发的“规范性文件”)
+12
+12
+86
+第二十条第(五)项
+信息内容
+上一年项目数量
+本年增/减
+处理决定数量
+行政许可
+35
+2
+1280
+其他对外管理服务事项
+8
+0
+64
+三、收到和处理政府信息公开申请情况
+申请人情况
+自然人
+总计
+一、本年新收政府信息公开申请数量
+5
+5
+"""
+
+
+def test_a_long_quoted_row_label_does_not_end_a_2019_table_2():
+    doc = nlp.load(TABLE2_2019_LONG_LABEL)
+    assert [p.text[:5] for p in doc.paragraphs] == ["2020年"]
+    assert [t.kind for t in doc.tables] == ["table2", "table3"]
+    facts = {f["field"]: f["value"] for f in doc.facts if f.get("table")}
+    assert (facts["disclosure.normative_docs.made"], facts["disclosure.normative_docs.public_total"]) == (12, 86)
+    assert facts["disclosure.other_services.decisions"] == 64
+    assert not any(f["value"] == 1280 and not f.get("table") for f in doc.facts)
+
+
+def test_more_heading_styles_from_real_pages():
+    doc = parse("第一部分 总体情况\n一)主动公开\n第一,主动公开\n本年度,全镇通过政务新媒体发布信息120条,面向群众讲解政策。\n"
+                "1)工作动态\n全年发布动态信息40条,及时更新栏目内容,确保信息准确。\n第二,加强审核。全年审核信息160条。")
+    assert [(s.marker, s.title) for s in doc.sections] == [
+        ("第一部分", "总体情况"), ("一)", "主动公开"), ("第一,", "主动公开"), ("1)", "工作动态"), ("第二,", "加强审核")]
+    assert doc.paragraphs[-1].heading == "第二,加强审核。"

@@ -1,12 +1,13 @@
 """Tune how label probabilities become labels (models/decision.py) on held-out dev reports.
 
-    python -m training.label_tuning DEVSET --ids a01 a03 … [--model PATH] [--save]
+    python -m training.label_tuning DEVSET --ids a01 a03 … [--model PATH.skops] [--save]
 
 Parses the given dev-set reports (training/devset.py layout), computes every paragraph's label
 probabilities once (model + context + priors, as the pipeline does), then grid-searches the
 decision's ``second`` threshold and ``margin`` for the best paragraph-label macro-F1 (ties:
 primary-label accuracy, then the higher threshold). ``--save`` writes the chosen decision into
-the model file. Tune on one half of the dev set and report on the other (README)."""
+the estimator (``.skops``) and re-exports the fast model beside it (same name, ``.npz``: what
+``tag`` loads). Tune on one half of the dev set and report on the other (README)."""
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.label_tuning", description=__doc__.split("\n\n")[0])
     ap.add_argument("devset")
     ap.add_argument("--ids", nargs="+", required=True, help="the dev reports to tune on (one half of the dev set)")
-    ap.add_argument("--model", help="baseline .skops file (default: the shipped baseline)")
-    ap.add_argument("--save", action="store_true", help="write the tuned decision into the model file")
+    ap.add_argument("--model", help="baseline .skops file (default: the shipped baseline's estimator)")
+    ap.add_argument("--save", action="store_true",
+                    help="write the tuned decision into the .skops file and re-export the .npz beside it")
     args = ap.parse_args(argv)
 
     from nlp.classify import load_priors, shipped_baseline_path
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from models.baseline import BaselineClassifier
 
-        path = Path(args.model) if args.model else shipped_baseline_path()
+        path = Path(args.model) if args.model else shipped_baseline_path(".skops")
         model = BaselineClassifier.load(path)
         reports = read_devset(args.devset, args.ids)
     except (OSError, ValueError, GovReportError) as e:
@@ -98,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.save:
         model.decision = decision.to_dict()
         model.save(path)
-        print(f"decision saved in {path}")
+        fast = model.save(path.with_suffix(".npz"))
+        print(f"decision saved in {path} and {fast}")
     return 0
 
 

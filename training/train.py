@@ -122,6 +122,10 @@ def train(config: str | dict, output: str | None = None, device: str | None = No
         raise ConfigError("training config: output is required (or pass --output)")
     path = model.save(resolve(out) if not Path(out).is_absolute() and output is None else Path(out))
     placement = getattr(model, "placement", None)
-    return model, Path(path), {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra),
-                               "dev": len(dev_set), "output": str(path),
-                               "device": f"{placement.device} {placement.precision}" if placement else "cpu"}
+    summary = {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra), "dev": len(dev_set),
+               "output": str(path), "device": f"{placement.device} {placement.precision}" if placement else "cpu"}
+    # the baseline also keeps its scikit-learn estimator (.skops) beside the fast .npz tag loads
+    estimator = cfg.get("estimator_output") if output is None else None
+    if estimator:
+        summary["estimator"] = str(model.save(resolve(estimator)))
+    return model, Path(path), summary

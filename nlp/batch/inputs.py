@@ -12,11 +12,13 @@ import glob
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import load_config
+from ..errors import ConfigError
 
 
 @dataclass
@@ -26,6 +28,7 @@ class InputItem:
     path: str | None = None   # a file to read ...
     text: str | None = None   # ... or the text itself
     error: str | None = None  # set when the input cannot even be listed
+    attachments: tuple[str, ...] = ()  # files read with ``path`` as one report (--group-by)
 
 
 @dataclass
@@ -35,6 +38,7 @@ class InputSource:
     path: str
     count: int = 1
     error: str | None = None
+    attachments: tuple[str, ...] = ()  # a file's attachments (--group-by)
 
 
 def is_dataset_dir(path: Path) -> bool:
@@ -88,6 +92,55 @@ def discover(inputs: list[str | Path], config: dict[str, Any] | None = None) -> 
     return found
 
 
+def group_sources(sources: list[InputSource], group_by: str,
+                  config: dict[str, Any] | None = None) -> list[InputSource]:
+    """Files that belong to one report become one source: the report and its attachments.
+
+    ``group_by`` is ``"folder"`` (the files directly inside one folder are one report) or a
+    regular expression searched in each file name: files of one folder whose names give the
+    same key (the first group, else the whole match) are one report; a name that does not
+    match stands alone. In a group the report is the file whose name does not look like an
+    attachment (``grouping.attachment_names``), then the one with the earliest suffix in
+    ``grouping.report_suffixes``, then the first by name; the others are its attachments."""
+    cfg = (config or load_config("batch"))["grouping"]
+    try:
+        pattern = None if group_by == "folder" else re.compile(group_by)
+    except re.error as e:
+        raise ConfigError(f"--group-by {group_by!r}: not a valid regular expression ({e})") from None
+    entries: list[InputSource | tuple[str, str]] = []  # sources, and group keys where a group first shows
+    groups: dict[tuple[str, str], list[InputSource]] = {}
+    for src in sources:
+        key = _group_key(src, pattern)
+        if key is None:
+            entries.append(src)
+            continue
+        if key not in groups:
+            groups[key] = []
+            entries.append(key)
+        groups[key].append(src)
+    return [e if isinstance(e, InputSource) else _report_and_attachments(groups[e], cfg) for e in entries]
+
+
+def _group_key(src: InputSource, pattern: re.Pattern | None) -> tuple[str, str] | None:
+    if src.kind != "file":
+        return None
+    p = Path(src.path)
+    if pattern is None:
+        return (str(p.parent), "")
+    m = pattern.search(p.name)
+    if m is None:
+        return None
+    return (str(p.parent), next((g for g in m.groups() if g is not None), m.group(0)))
+
+
+def _report_and_attachments(files: list[InputSource], cfg: dict[str, Any]) -> InputSource:
+    attachment = re.compile(cfg["attachment_names"])
+    ranks = {suffix.lower(): i for i, suffix in enumerate(cfg["report_suffixes"])}
+    files = sorted(files, key=lambda f: (bool(attachment.search(Path(f.path).name)),
+                                         ranks.get(Path(f.path).suffix.lower(), len(ranks)), f.path))
+    return InputSource("file", files[0].path, attachments=tuple(f.path for f in files[1:]))
+
+
 def iter_items(sources: list[InputSource], config: dict[str, Any] | None = None) -> Iterator[InputItem]:
     """Stream the items of discovered sources."""
     cfg = config or load_config("batch")
@@ -101,11 +154,22 @@ def iter_items(sources: list[InputSource], config: dict[str, Any] | None = None)
                 yield InputItem(key="", source=src.path, error=e.strerror or str(e))
                 continue
             key = f"file:{os.path.realpath(src.path)}:{st.st_size}:{st.st_mtime_ns}"
-            yield InputItem(key=key, source=src.path, path=src.path)
+            if src.attachments:
+                try:
+                    key = "|".join([key, *(_file_key(a) for a in src.attachments)])
+                except OSError as e:
+                    yield InputItem(key="", source=src.path, error=e.strerror or str(e))
+                    continue
+            yield InputItem(key=key, source=src.path, path=src.path, attachments=src.attachments)
         elif src.kind == "jsonl":
             yield from _jsonl_items(src.path, cfg)
         else:
             yield from _dataset_items(src.path, cfg)
+
+
+def _file_key(path: str) -> str:
+    st = os.stat(path)
+    return f"file:{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _text_key(container: str, item_id: str, text: str) -> str:

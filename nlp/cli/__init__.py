@@ -34,7 +34,7 @@ def fail(message: str, code: int = 1) -> None:
 from . import tag  # noqa: E402,F401
 from . import segment, train_segmenter, train, evaluate, pretrain, annotate  # noqa: E402,F401
 from . import facts  # noqa: E402,F401
-from . import export  # noqa: E402,F401
+from . import export, export_model  # noqa: E402,F401
 from . import compare, review, overview  # noqa: E402,F401
 
 

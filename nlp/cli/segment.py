@@ -13,7 +13,8 @@ from . import app
 @app.command()
 def segment(
     path: Path = typer.Argument(..., help="A report file (.txt .html .pdf .docx)."),
-    backend: str = typer.Option("jieba", "--backend", "-b", help="jieba (domain dictionary) or pkuseg."),
+    backend: str = typer.Option("rjieba", "--backend", "-b",
+                                help="rjieba (compiled jieba) or jieba, both with the domain dictionary; or pkuseg."),
     pkuseg_model: Optional[Path] = typer.Option(None, "--pkuseg-model", help="spacy-pkuseg model directory."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per paragraph."),
 ) -> None:

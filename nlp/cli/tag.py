@@ -41,10 +41,14 @@ def tag(
                                         "transformer directory (default: the shipped baseline)."),
     device: Optional[str] = typer.Option(None, "--device", help="Where a transformer --model runs: auto (CUDA, then "
                                          "MPS, then CPU), cpu, cuda, cuda:N or mps."),
-    tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (jieba) and keep tokens in records."),
+    tokens: bool = typer.Option(False, "--tokens", help="Segment paragraphs (rjieba, domain dictionary) and keep tokens in records."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Tag a report with its attachments as one "
+                                           "record: 'folder' (the files directly in a folder are one report) or "
+                                           "a regular expression on file names (files of a folder with the same "
+                                           "match, or first group, are one report)."),
     wait: bool = typer.Option(False, "--wait/--no-wait", help="If another run is writing the same file "
                               "store: wait for it to finish (--wait), or stop at once with exit status "
                               f"{EXIT_BUSY} (--no-wait, the default)."),
@@ -63,7 +67,7 @@ def tag(
         store = open_store(output, batch_size=batch_size, wait=wait)
         try:
             summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
-                                 pipeline_overrides=overrides,
+                                 pipeline_overrides=overrides, group_by=group_by,
                                  progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
         finally:
             store.close()

@@ -16,13 +16,13 @@ def train_segmenter(
                                                   "line), or report files with --from-reports."),
     output: Path = typer.Option(..., "-o", "--output", help="Model directory to write."),
     from_reports: bool = typer.Option(False, "--from-reports",
-                                      help="Inputs are reports: segment them with domain jieba first."),
+                                      help="Inputs are reports: segment them with domain rjieba first."),
     test: Optional[Path] = typer.Option(None, "--test", help="Segmented held-out file (default: the training file)."),
     iterations: int = typer.Option(10, "--iterations", help="Training iterations."),
     init_model: Optional[Path] = typer.Option(None, "--init-model", help="Continue from this pkuseg model."),
 ) -> None:
     """Train a spacy-pkuseg segmentation model with spacy_pkuseg's own trainer."""
-    from ..segment import JiebaSegmenter, corpus_from_segmenter, train_pkuseg
+    from ..segment import corpus_from_segmenter, make_segmenter, train_pkuseg
 
     missing = [str(p) for p in corpus if not p.is_file()]
     if missing:
@@ -32,7 +32,7 @@ def train_segmenter(
         if from_reports:
             from training.pretrain import read_text
 
-            n = corpus_from_segmenter((read_text(str(p)) for p in corpus), JiebaSegmenter.shared(), train_file)
+            n = corpus_from_segmenter((read_text(str(p)) for p in corpus), make_segmenter(), train_file)
         else:
             with open(train_file, "w", encoding="utf-8") as out:
                 for p in corpus:

@@ -47,4 +47,24 @@ class FactExtractor:
 
     def __call__(self, doc: Document) -> Document:
         doc.facts = self.extract(doc)
+        if doc.ocr_spans:
+            flag_ocr_facts(doc)
         return doc
+
+
+def flag_ocr_facts(doc: Document) -> None:
+    """Facts read from OCR text carry ``ocr_confidence``; those below the run's threshold get
+    ``low_confidence: true`` and are listed in a warning (kept, not silently trusted)."""
+    threshold = (doc.ocr or {}).get("min_confidence", 0.0)
+    low = []
+    for f in doc.facts:
+        conf = doc.ocr_confidence(f["start"], f["end"])
+        if conf is None:
+            continue
+        f["ocr_confidence"] = round(conf, 3)
+        f["low_confidence"] = conf < threshold
+        if conf < threshold:
+            low.append(f"{f['field'] or f['raw']}={f['value']}")
+    if low:
+        doc.warnings.append(f"{len(low)} facts from OCR text below confidence {threshold}: {', '.join(low[:10])}"
+                            + (" ..." if len(low) > 10 else ""))

@@ -1,6 +1,7 @@
 """Reading a report into a Document with normalised text (see ``normalise`` for the rules).
 
-``read(source)`` accepts a path (str or Path), raw bytes, or the report text itself.
+``read(source)`` accepts a path (str or Path), raw bytes, the report text itself, or a list of
+paths (a report and its attachments, read as one Document).
 The file type comes from the suffix and is checked against the content."""
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from .decode import decode
 from .text import read_text
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
-            ".xhtml": "html", ".pdf": "pdf", ".docx": "docx"}
+            ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".xls": "xls"}
+BINARY_KINDS = ("pdf", "docx", "doc", "xlsx", "xls")
 LIMITS_HELP = "configs/ingest.yaml"
 
 
@@ -36,6 +39,9 @@ def check_text_size(text: str, name: str) -> None:
 def read(source: Any, name: str | None = None) -> Document:
     if isinstance(source, Document):
         return source
+    if isinstance(source, (list, tuple)):
+        from .group import read_group
+        return read_group(list(source))
     if isinstance(source, (bytes, bytearray)):
         return read_bytes(bytes(source), name or "<bytes>")
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
@@ -62,7 +68,7 @@ def read_file(path: Path) -> Document:
         raise ReadError(name, f"unsupported file type '{path.suffix}' (expected {', '.join(sorted(SUFFIXES))})")
     try:
         size = path.stat().st_size
-        key = "max_binary_file_mb" if kind in ("pdf", "docx") else "max_text_file_mb"
+        key = "max_binary_file_mb" if kind in BINARY_KINDS else "max_text_file_mb"
         limit_mb = limits()[key]
         if size > limit_mb * 1024 * 1024:
             raise ReadError(name, f"file too large: {size / 1024 / 1024:.1f} MB (limit {limit_mb} MB for "
@@ -79,10 +85,23 @@ def read_bytes(data: bytes, name: str, kind: str | None = None) -> Document:
     kind = kind or _sniff(data)
     if kind == "pdf":
         from .pdf import read_pdf
-        source_text, blocks = read_pdf(data, name)
-    elif kind == "docx":
+        source_text, blocks, ocr = read_pdf(data, name)
+        check_text_size(source_text, name)
+        if ocr is None:
+            return _finish(assemble(source_text, blocks, name), name)
+        doc = assemble(source_text, blocks, name, ocr.confidence or None)
+        doc.ocr = ocr.info
+        doc.warnings.extend(ocr.warnings)
+        return _finish(doc, name)
+    if kind == "docx":
         from .docx import read_docx
         source_text, blocks = read_docx(data, name)
+    elif kind == "doc":
+        from .doc import read_doc
+        source_text, blocks = read_doc(data, name)
+    elif kind in ("xlsx", "xls"):
+        from .sheets import read_xls, read_xlsx
+        source_text, blocks = (read_xlsx if kind == "xlsx" else read_xls)(data, name)
     elif kind == "html":
         from .html import read_html
         source_text, blocks = read_html(decode(data, name, html=True))
@@ -112,11 +131,19 @@ def read_string(text: str, name: str = "<text>") -> Document:
     return _finish(assemble(text, read_text(text), name), name)
 
 
+_OLE_STREAMS = {"doc": "WordDocument".encode("utf-16-le"), "xls": "Workbook".encode("utf-16-le")}
+
+
 def _sniff(data: bytes) -> str:
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx" if b"xl/" in data[:65536] and b"word/" not in data[:65536] else "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: Word 97-2003, Excel 97-2003, or encrypted
+        for kind, stream in _OLE_STREAMS.items():
+            if stream in data:
+                return kind
         return "docx"
     low = head[:512].lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low:

@@ -3,7 +3,8 @@
 Rules (the contract, see README "Offsets"):
 - every character goes through Unicode NFKC, so full-width digits, letters and punctuation
   become ASCII ("２０２４（一）" -> "2024(一)"), U+3000 becomes a space;
-- zero-width characters are removed;
+- zero-width characters are removed, and so are pinyin glosses in brackets right after a Han
+  character with a tone mark ("公开(kāi)" -> "公开", pages that print a reading aid);
 - a run of whitespace becomes one space, and disappears entirely where either neighbour is a
   CJK character or CJK punctuation ("2024 年" -> "2024年", "统 计 指 标" -> "统计指标");
 - leading and trailing whitespace of a line is removed.
@@ -38,7 +39,13 @@ _ONE_TO_ONE, _EXPANDING_CHARS = _tables()
 for _c in _ZERO_WIDTH:
     _ONE_TO_ONE.pop(ord(_c), None)
 _SLOW = re.compile("[" + re.escape(_EXPANDING_CHARS + _ZERO_WIDTH) + "]")
+# str.translate looks every character up in the dict; a character-class scan finds the few
+# characters that change (full-width punctuation, digits) about 5x faster on Chinese text
+_CHANGING = re.compile("[" + re.escape("".join(map(chr, _ONE_TO_ONE))) + "]")
+_BY_CHAR = {chr(cp): to for cp, to in _ONE_TO_ONE.items()}
 _WS = re.compile(r"\s+")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2018-\u201f\u2026\u2014\uff00-\uffef]")
 
 
@@ -61,7 +68,7 @@ def _expand(text: str) -> tuple[str, list[int]]:
 def normalise(text: str) -> tuple[str, list[tuple[int, int]]]:
     """Normalise one line. Returns the text and anchors ``(norm_offset, source_offset)``:
     from each anchor on, characters map one to one until the next anchor."""
-    text = text.translate(_ONE_TO_ONE)
+    text = _CHANGING.sub(lambda m: _BY_CHAR[m.group()], text)  # == text.translate(_ONE_TO_ONE)
     idx = None
     if _SLOW.search(text):
         text, idx = _expand(text)
@@ -97,7 +104,33 @@ def normalise(text: str) -> tuple[str, list[tuple[int, int]]]:
             pieces.append(" ")
             n += 1
     copy(pos, len(text))
-    return "".join(pieces), anchors
+    out = "".join(pieces)
+    if "(" in out and _GLOSS.search(out):
+        return drop_spans(out, anchors, [m.span() for m in _GLOSS.finditer(out)])
+    return out, anchors
+
+
+def char_sources(anchors: list[tuple[int, int]], length: int) -> list[int]:
+    """The source offset of every character of a normalised line."""
+    src = [0] * length
+    for k, (n, s) in enumerate(anchors):
+        stop = anchors[k + 1][0] if k + 1 < len(anchors) else length
+        for i in range(n, stop):
+            src[i] = s + i - n
+    return src
+
+
+def anchors_of(src: list[int]) -> list[tuple[int, int]]:
+    """Anchors for per-character source offsets (a new anchor wherever the run breaks)."""
+    return [(i, s) for i, s in enumerate(src) if i == 0 or s != src[i - 1] + 1]
+
+
+def drop_spans(text: str, anchors: list[tuple[int, int]], spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    src = char_sources(anchors, len(text))
+    keep = [True] * len(text)
+    for a, b in spans:
+        keep[a:b] = [False] * (b - a)
+    return "".join(c for c, k in zip(text, keep) if k), anchors_of([s for s, k in zip(src, keep) if k])
 
 
 def shift(anchors: list[tuple[int, int]], norm_base: int, src_base: int) -> list[tuple[int, int]]:

@@ -1,107 +1,208 @@
-"""PDF via pdfplumber: ruled tables become grids; other lines are re-joined into paragraphs
-using the page geometry (an indented line starts a paragraph, a short line ends one);
-page numbers such as "- 3 -" are dropped; tables continued across a page break are merged."""
+"""PDF via pypdfium2: characters and their boxes from the text layer, ruled tables rebuilt from
+the page's line and rectangle paths (``layout``); other lines are re-joined into paragraphs
+using the page geometry (an indented line starts a paragraph, a short line ends one); page
+numbers such as "- 3 -" are dropped; tables continued across a page break are merged."""
 from __future__ import annotations
 
-import io
 import re
 import statistics
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..config import load_config
 from ..errors import ReadError
 from .blocks import Grid, Line, SourceBuilder, is_removable
+from .layout import TableGrid, TextLine, page_items
 from .normalise import normalise
+from .pdf_text import page_glyphs, page_rules
 
 
 @dataclass
-class _TextLine:
-    text: str
-    x0: float
-    x1: float
-    top: float
+class PdfPage:
+    items: list[TextLine | TableGrid]
+    size: float  # median font size, points
+    ocr: dict[str, Any] | None = None  # for a page read by OCR: its number, confidence, skew
 
 
-def read_pdf(data: bytes, path: str) -> tuple[str, list[Line | Grid]]:
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise ReadError(path, "not a PDF file (no %PDF header; corrupted or mislabelled)")
+@dataclass
+class OcrResult:
+    info: dict[str, Any] | None  # the record's "ocr": engine, dpi, min_confidence, pages
+    confidence: dict[tuple[int, int], list]  # source pieces read by OCR -> each character's confidence
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, path: str) -> tuple[str, list[Line | Grid], OcrResult | None]:
     cfg = load_config("ingest")["pdf"]
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_items(p, cfg["min_table_columns"]) for p in pdf.pages]
-    except ReadError:
-        raise
-    except Exception as e:  # pdfminer raises a wide range of types on damaged files
-        inner = [e, *e.args, e.__cause__, e.__context__]  # pdfplumber wraps pdfminer's errors
-        names = " ".join(type(x).__name__ for x in inner if isinstance(x, BaseException))
-        if "Password" in names or "Encrypt" in names:
-            raise ReadError(path, "encrypted PDF (password protected)") from None
-        detail = " ".join(str(x) for x in inner if isinstance(x, BaseException) and str(x))[:200]
-        raise ReadError(path, f"corrupted PDF ({type(e).__name__}{': ' + detail if detail else ''})") from None
+    pages, skipped = read_pages(data, path, cfg)
     if not pages:
         raise ReadError(path, "PDF has no pages")
-    if not any(items for items, _ in pages):
-        raise ReadError(path, "PDF has no text layer (a scanned image?); OCR is not supported")
-    return _blocks(pages, cfg)
+    if not any(p.items for p in pages):
+        if skipped:
+            raise ReadError(path, f"PDF has no text layer (a scanned image?) and {skipped}")
+        raise ReadError(path, "PDF has no text (no text layer and no page image to read)")
+    src, blocks = _blocks(pages, cfg)
+    ocr_pages = [p.ocr for p in pages if p.ocr is not None]
+    if not ocr_pages and not skipped:
+        return src.text(), blocks, None
+    ocr_cfg = cfg["ocr"]
+    info = {"engine": "rapidocr-onnxruntime", "dpi": ocr_cfg["dpi"], "min_confidence": ocr_cfg["min_confidence"],
+            "pages": [{"page": i + 1, "ocr": p.ocr is not None, **(p.ocr or {})} for i, p in enumerate(pages)]}
+    result = OcrResult(info if ocr_pages else None, src.confidence)
+    if skipped:
+        result.warnings.append(f"pages without a text layer were skipped: {skipped}")
+    low = [f"page {o['page']}: {o['low_confidence_chars']}" for o in info["pages"] if o.get("low_confidence_chars")]
+    if low:
+        result.warnings.append(f"OCR characters below confidence {ocr_cfg['min_confidence']} ({', '.join(low)})")
+    return src.text(), blocks, result
 
 
-def _page_items(page, min_columns: int) -> tuple[list, float]:
-    tables = [t for t in page.find_tables() if _columns(t) >= min_columns]
-    boxes = [t.bbox for t in tables]
-
-    def outside(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
-
-    sizes = [c["size"] for c in page.chars] or [12.0]
-    lines = [
-        _TextLine(l["text"], l["x0"], l["x1"], l["top"])
-        for l in page.filter(outside).extract_text_lines()
-        if l["text"].strip()
-    ]
-    items: list = lines + [(t.bbox[1], t.extract()) for t in tables]
-    items.sort(key=lambda it: it.top if isinstance(it, _TextLine) else it[0])
-    return items, statistics.median(sizes)
-
-
-def _columns(table) -> int:
-    rows = table.extract()
-    return max((sum(1 for c in row if c and c.strip()) for row in rows), default=0)
+def read_pages(data: bytes, path: str, cfg=None) -> tuple[list[PdfPage], str]:
+    """Each page's lines and tables, top to bottom. Pages without a text layer are read by OCR
+    where it is on and installed; otherwise the second value says why they were skipped."""
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ReadError(path, "not a PDF file (no %PDF header; corrupted or mislabelled)")
+    cfg = cfg or load_config("ingest")["pdf"]
+    pdf = _open(data, path)
+    try:
+        pages: list[PdfPage | None] = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                pages.append(_text_page(page, cfg))
+            finally:
+                page.close()
+        todo = [i for i, p in enumerate(pages) if p is None]
+        skipped = _ocr_pages(pdf, todo, pages, cfg["ocr"], cfg, path) if todo else ""
+    except pdfium.PdfiumError as e:
+        raise ReadError(path, f"corrupted PDF ({str(e)[:200]})") from None
+    finally:
+        pdf.close()
+    return [p or PdfPage([], 12.0) for p in pages], skipped
 
 
-def _blocks(pages, cfg) -> tuple[str, list[Line | Grid]]:
+def _open(data: bytes, path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError(path, "encrypted PDF (password protected)") from None
+        raise ReadError(path, f"corrupted PDF ({str(e)[:200]})") from None
+
+
+def _text_page(page: pdfium.PdfPage, cfg) -> PdfPage | None:
+    """The page read from its text layer; None for a page to OCR (no text, but something drawn)."""
+    glyphs, size = page_glyphs(page)
+    if not glyphs:
+        return None if _has_image(page) else PdfPage([], 12.0)
+    h_edges, v_edges = page_rules(page)
+    return PdfPage(page_items(glyphs, h_edges, v_edges, cfg["min_table_columns"]), size)
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
+
+
+def _ocr_pages(pdf, todo: list[int], pages: list, ocr_cfg, cfg, path: str) -> str:
+    """OCR the pages in ``todo`` (filling ``pages``); returns why they were skipped, or ""."""
+    from . import ocr
+
+    numbers = ", ".join(str(i + 1) for i in todo)
+    if not ocr_cfg.get("enabled", True):
+        return f"OCR is off (configs/ingest.yaml pdf.ocr.enabled); pages {numbers}"
+    if not ocr.available():
+        return f"OCR is not installed ({ocr.INSTALL_HINT}); pages {numbers}"
+    for i in _progress(todo, ocr_cfg, path):
+        page = pdf[i]
+        try:
+            t0 = time.perf_counter()
+            read = ocr.ocr_page(page, ocr_cfg)
+        finally:
+            page.close()
+        confs = [g.conf for g in read.glyphs if g.conf is not None]
+        pages[i] = PdfPage(page_items(read.glyphs, read.h_edges, read.v_edges, cfg["min_table_columns"]),
+                           read.size, {
+                               "confidence": round(sum(confs) / len(confs), 3) if confs else None,
+                               "low_confidence_chars": sum(c < ocr_cfg["min_confidence"] for c in confs),
+                               "chars": len(confs), "skew_degrees": round(read.skew, 2),
+                               "seconds": round(time.perf_counter() - t0, 2)})
+    return ""
+
+
+def _progress(todo: list[int], ocr_cfg, path: str):
+    """Per-page progress on stderr for long OCR files, in the main process only (batch workers
+    report per document)."""
+    import multiprocessing
+
+    show = ocr_cfg.get("progress", "auto")
+    if show == "auto":
+        show = (len(todo) >= ocr_cfg.get("progress_min_pages", 3) and sys.stderr.isatty()
+                and multiprocessing.current_process().name == "MainProcess")
+    if not show:
+        return todo
+    from tqdm import tqdm
+
+    return tqdm(todo, desc=f"OCR {Path(path).name}", unit="page", file=sys.stderr, leave=False)
+
+
+def _blocks(pages: list[PdfPage], cfg) -> tuple[SourceBuilder, list[Line | Grid]]:
     src = SourceBuilder()
     blocks: list[Line | Grid] = []
     open_paragraph = False
-    for items, size in pages:
-        text_lines = [it for it in items if isinstance(it, _TextLine) and not is_removable(normalise(it.text)[0])]
+    body = [[it for it in p.items if isinstance(it, TextLine) and not is_removable(normalise(it.text)[0])]
+            for p in pages]
+    right, pitch = _margin_and_pitch(body, pages)
+    for page, text_lines in zip(pages, body):
+        items, size = page.items, page.size
         left = min((l.x0 for l in text_lines), default=0.0)
-        wide = [l.x1 for l in text_lines if l.x1 - l.x0 > 10 * size] or [l.x1 for l in text_lines] or [0.0]
-        right = statistics.median(wide)
         kept = {id(l) for l in text_lines}
+        above = None  # the text line just above, on this page
         for it in items:
-            if isinstance(it, _TextLine):
+            if isinstance(it, TextLine):
                 if id(it) not in kept:
                     continue
-                piece = src.add(it.text)
+                piece = src.add(it.text, conf=it.confs)
                 starts = it.x0 - left > cfg["indent_chars"] * size
+                if above is not None and it.top - above.top > cfg["paragraph_gap_lines"] * pitch:
+                    starts = True  # paragraph spacing
                 if open_paragraph and not starts and blocks and isinstance(blocks[-1], Line):
                     blocks[-1].pieces.append(piece)
                 else:
                     blocks.append(Line([piece]))
                 open_paragraph = it.x1 >= right - cfg["short_line_chars"] * size
+                above = it
             else:
-                rows = [[[src.add(c, sep="\t")] if c and c.strip() else [] for c in row] for row in it[1]]
+                above = None
+                rows = [[[src.add(c.text, sep="\t", conf=c.confs)] if c and c.text.strip() else [] for c in row]
+                        for row in it.rows]
                 if blocks and isinstance(blocks[-1], Grid) and not open_paragraph:
                     _continue_table(blocks[-1], rows, src.text())
                 else:
                     blocks.append(Grid(rows))
                 open_paragraph = False
-    return src.text(), blocks
+    return src, blocks
+
+
+def _margin_and_pitch(body: list[list[TextLine]], pages: list[PdfPage]) -> tuple[float, float]:
+    """The body text's right margin (where wrapped lines end) and its line spacing (the
+    smallest step between consecutive lines seen at least twice), over the whole document, so
+    that a page of short lines or one-line paragraphs is measured against the others."""
+    size = statistics.median(p.size for p in pages)
+    ends = sorted(l.x1 for lines, p in zip(body, pages) for l in lines if l.x1 - l.x0 > 10 * p.size)
+    if ends:
+        far = ends[int(0.95 * (len(ends) - 1))]
+        right = statistics.median(x for x in ends if x >= far - 2 * size)
+    else:
+        right = max((l.x1 for lines in body for l in lines), default=0.0)
+    steps = sorted(b.top - a.top for lines in body for a, b in zip(lines, lines[1:])
+                   if 0.8 * size < b.top - a.top < 4 * size)
+    pitch = next((a for a, b in zip(steps, steps[1:]) if b - a <= 0.05 * a), None)
+    return right, pitch or (statistics.median(steps) if steps else 2 * size)
 
 
 _LABEL_START = re.compile(r"^\s*([(（]|[一二三四五六七八九十]+[、.]|\d)")

@@ -6,6 +6,9 @@ from typing import Iterable
 
 from ..errors import ConfigError
 
+DEFAULT_BACKEND = "rjieba"
+BACKENDS = ("rjieba", "jieba", "pkuseg")
+
 
 class Segmenter(ABC):
     """Splits text into words. Backends differ only in ``cut``."""
@@ -23,8 +26,13 @@ class Segmenter(ABC):
         return self.cut(text)
 
 
-def make_segmenter(backend: str = "jieba", **options) -> Segmenter:
-    """``backend`` is ``jieba`` (options: ``dictionaries``) or ``pkuseg`` (options: ``model``)."""
+def make_segmenter(backend: str = DEFAULT_BACKEND, **options) -> Segmenter:
+    """``backend`` is ``rjieba`` or ``jieba`` (options: ``dictionaries``, ``hmm``; both built once
+    per process) or ``pkuseg`` (options: ``model``, ``user_dict``)."""
+    if backend == "rjieba":
+        from .rjieba_backend import RjiebaSegmenter
+
+        return RjiebaSegmenter.shared(**options)
     if backend == "jieba":
         from .jieba_backend import JiebaSegmenter
 
@@ -33,4 +41,4 @@ def make_segmenter(backend: str = "jieba", **options) -> Segmenter:
         from .pkuseg_backend import PkusegSegmenter
 
         return PkusegSegmenter(**options)
-    raise ConfigError(f"unknown segmenter backend {backend!r} (choose jieba or pkuseg)")
+    raise ConfigError(f"unknown segmenter backend {backend!r} (choose {', '.join(BACKENDS)})")

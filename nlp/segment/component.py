@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from ..document import Document
-from .base import make_segmenter
+from .base import DEFAULT_BACKEND, make_segmenter
 
 
 class SegmentComponent:
-    def __init__(self, backend: str = "jieba", **options):
+    def __init__(self, backend: str = DEFAULT_BACKEND, **options):
         self.segmenter = make_segmenter(backend, **options)
 
     def __call__(self, doc: Document) -> Document:

@@ -1,29 +1,14 @@
-"""jieba with the domain dictionary of ``configs/dictionaries/``, on a private Tokenizer."""
+"""jieba (pure Python) with the domain dictionary of ``configs/dictionaries/``, on a private Tokenizer."""
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Sequence
 
 import jieba
 
-from ..errors import ConfigError
 from .base import Segmenter
-
-DEFAULT_DICTIONARIES = ("domain_dict.txt",)
-
-
-def dictionary_path(name: str) -> Path:
-    """A user dictionary: an existing path, or a file bundled in ``configs/dictionaries``."""
-    p = Path(name)
-    if p.is_file():
-        return p
-    bundled = Path(str(resources.files("configs"))) / "dictionaries" / p.name
-    if bundled.is_file():
-        return bundled
-    raise ConfigError(f"{name}: no such segmentation dictionary")
+from .dictionary import DEFAULT_DICTIONARIES, dictionary_path
 
 
 class JiebaSegmenter(Segmenter):

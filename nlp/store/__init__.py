@@ -17,32 +17,37 @@ concurrent writers.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from .base import Store, StoreBusy, StoreError
-from .csvdir import CsvStore
-from .jsonl import JsonlStore
-from .parquet import ParquetStore
-from .sql import SqlStore
-from .stdout import StdoutStore
 
-__all__ = ["open_store", "store_kind", "Store", "StoreError", "StoreBusy", "SqlStore", "JsonlStore",
-           "ParquetStore", "CsvStore", "StdoutStore"]
+# Each backend is imported when used (SQLAlchemy and pyarrow are heavy): name -> module.
+_BACKENDS = {"SqlStore": ".sql", "JsonlStore": ".jsonl", "ParquetStore": ".parquet", "CsvStore": ".csvdir",
+             "StdoutStore": ".stdout"}
 
-_BY_SUFFIX = {".jsonl": JsonlStore, ".parquet": ParquetStore, ".csv": CsvStore,
-              ".sqlite": SqlStore, ".sqlite3": SqlStore, ".db": SqlStore, "": SqlStore}
+__all__ = ["open_store", "store_kind", "Store", "StoreError", "StoreBusy", *_BACKENDS]
+
+_BY_SUFFIX = {".jsonl": "JsonlStore", ".parquet": "ParquetStore", ".csv": "CsvStore",
+              ".sqlite": "SqlStore", ".sqlite3": "SqlStore", ".db": "SqlStore", "": "SqlStore"}
 _SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite://")
+
+
+def __getattr__(name: str):
+    if name in _BACKENDS:
+        return getattr(import_module(_BACKENDS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def store_kind(url: str) -> type[Store]:
     """The store class for an output path or URL."""
     if url == "-":
-        return StdoutStore
+        return __getattr__("StdoutStore")
     if url.startswith(_SCHEMES):
-        return SqlStore
+        return __getattr__("SqlStore")
     suffix = Path(url).suffix.lower()
     if suffix in _BY_SUFFIX:
-        return _BY_SUFFIX[suffix]
+        return __getattr__(_BY_SUFFIX[suffix])
     raise StoreError(
         f"{url}: cannot tell the output type from the suffix {suffix!r}; use .sqlite, .jsonl, "
         ".parquet, .csv or a postgresql:// URL")

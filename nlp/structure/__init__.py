@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..document import Document, Sentence
-from .meta import build_meta
-from .outline import OutlineBuilder, add_line, sentences
+from .meta import MetaSources, build_meta
+from .outline import OutlineBuilder, add_line, is_unmarked_heading, sentences
 from .rules import Rules, load_rules
 from .tables import find_text_tables, grid_table, text_table
 
@@ -26,8 +26,7 @@ class StructureParser:
         rules = self.rules
         items = self._tables_and_lines(doc)
         builder = OutlineBuilder(rules)
-        title_lines: list[str] = []
-        signature_dates: list[str] = []
+        seen = MetaSources(title_lines=[], text=doc.text, removed=doc.removed_lines)
         in_preamble = True
         body = [it for it in items if it[0] == "line"]
         next_of = {id(body[k]): body[k + 1][1] for k in range(len(body) - 1)}
@@ -51,26 +50,39 @@ class StructureParser:
             text = line[2]
             nxt = next_of.get(id(item))
             if in_preamble and self._is_title_line(text, rules):
-                title_lines.append(text)
+                seen.title_lines.append(text)
                 continue
             in_preamble = False
-            if rules.is_caption(text):
-                continue
-            if rules.signature_date.match(text):
-                signature_dates.append(text)
-                continue
-            if rules.signature_body.match(text) and nxt and rules.signature_date.match(nxt[2]):
-                continue
-            add_line(builder, line, nxt[2] if nxt else None, next_rank_of.get(id(item)))
+            if not self._set_aside(text, nxt[2] if nxt else None, builder, seen):
+                add_line(builder, line, nxt[2] if nxt else None, next_rank_of.get(id(item)))
         builder.close(len(doc.text))
         doc.sections, doc.paragraphs, doc.tables = builder.sections, builder.paragraphs, tables
-        table_text = "\n".join(doc.text[t.start:t.end] for t in tables)
-        doc.meta = build_meta(title_lines, doc.text, table_text, doc.removed_lines, signature_dates, rules)
+        seen.table_text = "\n".join(doc.text[t.start:t.end] for t in tables)
+        script = doc.meta.script  # set by the reader
+        doc.meta = build_meta(seen, rules)
+        doc.meta.script = script
         if doc.meta.year is None:
             doc.warnings.append("report year not found")
         if not doc.paragraphs:
             doc.warnings.append("no prose paragraphs found")
         return doc
+
+    def _set_aside(self, text: str, nxt: str | None, builder: OutlineBuilder, seen: MetaSources) -> bool:
+        """True for a line that is not prose: the title repeated, a caption, the signature block,
+        a stray table cell (metadata lines are kept in ``seen``)."""
+        rules = self.rules
+        if rules.title_repeat.search(text) or (nxt and rules.title_repeat.search(nxt) and self._is_title_line(text, rules)):
+            seen.title_repeats.append(text)  # the title again, after page chrome or a notice
+            return True
+        if rules.is_caption(text):
+            return True
+        if rules.signature_date.match(text):
+            seen.signature_dates.append(text)
+            return True
+        if rules.signature_body.match(text) and nxt and rules.signature_date.match(nxt):
+            seen.signature_bodies.append(text)
+            return True
+        return rules.is_stray_cell(text) and not (builder.sections and is_unmarked_heading(text, nxt, rules))
 
     @staticmethod
     def _is_title_line(text: str, rules: Rules) -> bool:

@@ -26,6 +26,8 @@ def classify_heading(line: str, rules: Rules) -> tuple[int, int, bool] | None:
         return None
     rank, marker_end = found
     rest = line[marker_end:]
+    if rank <= 2 and (glued := rules.glued_heading.match(rest)) and glued.end() < len(rest):
+        return rank, marker_end + glued.end(), True  # "四、咨询处理情况2016年度…": no stop after the title
     ends = [m for m in rules.sentence_end.finditer(rest)]
     colon = rest.find(":")
     text_after_colon = 0 <= colon < len(rest) - 1
@@ -55,8 +57,12 @@ def is_unmarked_heading(line: str, next_line: str | None, rules: Rules) -> bool:
 
 
 def sentences(text: str, start: int, rules: Rules) -> list[Sentence]:
+    """Sentences end at 。!? and at a semicolon, except a semicolon before the next item of an
+    enumeration (一是…;二是…)."""
     out, pos = [], 0
     for m in rules.sentence_end.finditer(text):
+        if set(m.group()) <= set(";；") and rules.enumeration_item.match(text, m.end()):
+            continue
         if m.end() > pos and text[pos:m.end()].strip():
             out.append(Sentence(start + pos, start + m.end(), text[pos:m.end()]))
         pos = m.end()

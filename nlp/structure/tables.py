@@ -2,6 +2,8 @@
 and real grids from the reader; each becomes a Table of Cells with offsets into the text."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ..document import Cell, Table
 from .rules import Rules
 
@@ -39,8 +41,13 @@ def find_text_tables(lines: list[Line], rules: Rules) -> list[tuple[int, int]]:
 
 
 def _extend_pipe(lines: list[Line], i: int, rules: Rules) -> int:
+    """Pipe rows, value lines, and a table label alone between pipe rows ("第二十条第(五)项")."""
     j = i + 1
-    while j < len(lines) and ("|" in lines[j][2] or rules.is_value(lines[j][2])):
+    while j < len(lines):
+        text = lines[j][2]
+        label = rules.is_stray_cell(text) and j + 1 < len(lines) and "|" in lines[j + 1][2]
+        if not ("|" in text or rules.is_value(text) or label):
+            break
         j += 1
     return j
 
@@ -49,10 +56,16 @@ def _extend_cells(lines: list[Line], i: int, rules: Rules) -> int:
     j = i + 1
     while j < len(lines):
         text = lines[j][2]
-        if len(text) > rules.max_cell_chars or _ends_table(lines, j, rules):
+        if (len(text) > rules.max_cell_chars and not _long_label(lines, j, rules)) or _ends_table(lines, j, rules):
             break
         j += 1
     return j
+
+
+def _long_label(lines: list[Line], j: int, rules: Rules) -> bool:
+    """A long row label (a 规范性文件(…“…”…) note) followed by its values, not prose."""
+    return (not rules.sentence_end.search(lines[j][2])
+            and j + 1 < len(lines) and rules.is_value(lines[j + 1][2]))
 
 
 def _ends_table(lines: list[Line], j: int, rules: Rules) -> bool:
@@ -131,8 +144,18 @@ def _continues(prev: str, cell: str, rules: Rules) -> bool:
 def text_table(lines: list[Line], rules: Rules, table_id: str) -> Table:
     rows = _pipe_rows(lines) if any("|" in t for _, _, t in lines) else None
     if rows is None:
-        rows = _stream_rows(_cells(lines, rules), rules)
+        rows = _drop_cut_tail(_stream_rows(_cells(lines, rules), rules), rules)
     return grid_table(rows, lines[0][0], lines[-1][1], rules, table_id)
+
+
+def _drop_cut_tail(rows: list[list[Cell]], rules: Rules) -> list[list[Cell]]:
+    """A last row with more values than the table's rows have is followed by the cut start of the
+    next row's label ("…| 0 | 0 | 2" where an excerpt stops inside "2.其他法律…"): not a value."""
+    widths = [sum(1 for c in row if rules.is_value(c.text)) for row in rows]
+    usual = Counter(w for w in widths if w >= 2).most_common(1)
+    if len(rows) < 3 or not usual or widths[-1] <= usual[0][0]:
+        return rows
+    return rows[:-1] + [rows[-1][: len(rows[-1]) - (widths[-1] - usual[0][0])]]
 
 
 def grid_table(rows: list[list[Cell]], start: int, end: int, rules: Rules, table_id: str) -> Table:
