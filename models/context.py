@@ -6,6 +6,8 @@ Every report follows the fixed outline of its template era (legacy: 概述 / 主
 The classifiers read it as a second text next to the paragraph itself."""
 from __future__ import annotations
 
+import re
+
 SEPARATOR = " › "
 BEFORE_FIRST_HEADING = "〔前言〕"  # paragraphs before the first heading: report notes, preamble
 
@@ -29,3 +31,14 @@ def context_text(path: list[str], era: str | None = None) -> str:
 
 def paragraph_context(doc, paragraph) -> str:
     return context_text(heading_path(doc, paragraph), doc.meta.era)
+
+
+# 一、 (三) 3. 二是 第四部分: the numbering differs between eras and reports (收费 is part 四 of a
+# legacy report, 复议 part 四 of a 2021 one), so the model reads the headings' words only
+_ORDINAL = re.compile(r"(^|(?<=" + re.escape(SEPARATOR) + r")|(?<=〕))\s*(第?[一二三四五六七八九十]+(?:(?:部分|是)[、.．,,:: ]?|[、.．,,:: ])"
+                      r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．]|[①-⑳])\s*")
+
+
+def model_view(context: str) -> str:
+    """The context as the classifier reads it: heading words without their ordinal markers."""
+    return _ORDINAL.sub(r"\1", context or "")

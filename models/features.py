@@ -5,7 +5,8 @@ fast NumPy predictor so both see exactly the same strings.
 - ``words``: its words from the configured segmenter (default rjieba with the domain
   dictionary), joined by single spaces;
 - ``context``: where the paragraph sits in the report (its heading path, :mod:`models.context`),
-  given by the caller next to the texts; empty when none is given.
+  given by the caller next to the texts, read without ordinal markers
+  (:func:`models.context.model_view`); empty when none is given.
 
 A new column is one more entry in :data:`COLUMNS`; every vectorizer names the column it reads."""
 from __future__ import annotations
@@ -49,7 +50,9 @@ class Featurizer:
 
 
 def _context(texts: Sequence[str], contexts: Sequence[str] | None) -> list[str]:
-    return [c or "" for c in contexts] if contexts is not None else [""] * len(texts)
+    from .context import model_view
+
+    return [model_view(c) for c in contexts] if contexts is not None else [""] * len(texts)
 
 
 COLUMNS: dict[str, Callable[[Featurizer, Sequence[str], Sequence[str] | None], list[str]]] = {

@@ -37,10 +37,11 @@ def paragraph_probabilities(model, reports, priors) -> list[dict[str, Any]]:
         doc = pipe.process(g.path / "page.txt")
         paras = [p for p in doc.paragraphs if p.text.strip()]
         texts = [p.text for p in paras]
-        P, secondary = (label_probabilities(model, texts, [paragraph_context(doc, p) for p in paras], priors)
+        contexts = [paragraph_context(doc, p) for p in paras]
+        P, secondary = (label_probabilities(model, texts, contexts, priors)
                         if paras else (np.zeros((0, len(model.labels))), None))
         out.append({"report": g, "spans": [source_span(doc, p.start, p.end) for p in paras],
-                    "texts": texts, "P": P, "secondary": secondary})
+                    "texts": texts, "contexts": contexts, "P": P, "secondary": secondary})
     return out
 
 
