@@ -79,22 +79,30 @@ class ParagraphClassifier:
                 raise ModelError("the sentence model has no sentence head (train the baseline with sentence labels)")
 
     def __call__(self, doc: Document) -> Document:
+        self.pipe([doc])
+        return doc
+
+    def pipe(self, docs: list[Document]) -> list[Document]:
+        """Label the paragraphs (then sentences) of many documents with one predict call each,
+        so a transformer on a GPU gets full batches; the labels are those of one call per document
+        (each paragraph's context is read in its own document, priors and decision are per paragraph)."""
         from models.context import paragraph_context
 
-        paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+        pairs = [(doc, p) for doc in docs for p in doc.paragraphs if p.text.strip()]
+        paragraphs = [p for _, p in pairs]
         if not paragraphs:
-            return doc
+            return docs
         # all paragraphs in one batch, then the sentences of problem/improvement paragraphs in
         # one batch; the baseline cuts a report's words once and its sentences reuse the cuts
         labels = self.model.labels
         P, chosen = label_paragraphs(self.model, [p.text for p in paragraphs],
-                                     [paragraph_context(doc, p) for p in paragraphs], self.priors, self.decision)
+                                     [paragraph_context(doc, p) for doc, p in pairs], self.priors, self.decision)
         for p, row, labs in zip(paragraphs, P, chosen):
             p.labels = labs
             p.scores = {l: round(float(s), self.precision) for l, s in zip(labels, row)}
         if self.sentences:
             self._label_sentences([p for p in paragraphs if set(p.labels) & set(SENTENCE_LABELS)])
-        return doc
+        return docs
 
     def _label_sentences(self, paragraphs: list[Paragraph]) -> None:
         pairs: list[tuple[Paragraph, Sentence]] = []

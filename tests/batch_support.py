@@ -74,7 +74,8 @@ def find_facts(doc: Document) -> Document:
 
 class TextPipeline(Pipeline):
     """Reads UTF-8 text files or strings without the full ingest step; "FAIL" in a text makes
-    it a bad input; $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down; with
+    it a bad input, "CRASH" kills the worker process (as a segfault in a native reader would);
+    $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down; with
     $GOVREPORT_TEST_HOLD=FILE:N, every document after the first N waits until FILE exists (at
     most a minute), so a test can keep a run alive exactly as long as it needs to."""
 
@@ -94,6 +95,8 @@ class TextPipeline(Pipeline):
             text = source
         if "FAIL" in text:
             raise ReadError(name, "marked as a bad input")
+        if "CRASH" in text:
+            os._exit(70)
         delay = float(os.environ.get("GOVREPORT_TEST_DELAY", "0"))
         if delay:
             time.sleep(delay)

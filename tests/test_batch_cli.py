@@ -101,17 +101,20 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path, suff
     kill_and_resume(tmp_path, str(tmp_path / f"out{suffix}"), workers)
 
 
-def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
+def kill_and_resume(tmp_path: Path, out: str, workers: int, extra: tuple[str, ...] = (), delay: float = 0.012,
+                    start_s: float = 60) -> None:
     """Start a tagging run, SIGKILL it once some documents are stored, rerun it, and check that
     every document is stored exactly once with all its rows, that the writer lock the killed run
-    held does not stop the rerun, and that both runs' records say what they stored."""
+    held does not stop the rerun, and that both runs' records say what they stored. ``extra``:
+    more ``tag`` options (e.g. another engine), ``delay``: seconds per document, ``start_s``: time
+    allowed to start."""
     write_reports(tmp_path / "in", N_DOCS)
     cmd = [sys.executable, "-m", "nlp.cli", "tag", str(tmp_path / "in"), "-o", out, "--pipeline", FACTORY,
-           "-j", str(workers), "--batch-size", "7", "--no-progress"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOVREPORT_TEST_DELAY": "0.012"}
+           "-j", str(workers), "--batch-size", "7", "--no-progress", *extra]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOVREPORT_TEST_DELAY": str(delay)}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + start_s
     while stored(out) < 40 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
@@ -127,7 +130,7 @@ def kill_and_resume(tmp_path: Path, out: str, workers: int) -> None:
     assert lock.exists() == file_store  # the killed run's lock file is left; its flock is not
 
     env["GOVREPORT_TEST_DELAY"] = "0"
-    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120 + start_s)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert ("did not finish" in done.stderr) == file_store and not lock.exists()

@@ -368,3 +368,20 @@ def test_shipped_model_on_a_legacy_report():
     assert labels("公开的信息数")[:2] == ["problems", "improvements"]
     for start in ("青石乡人民政府", "二0一六年三月十日"):
         assert labels(start, ["noise"]) == ["noise"], start  # kept by the reader or not, never a topic
+
+
+def test_pipe_across_documents_gives_each_documents_own_labels():
+    """Batching paragraphs of several reports (ParagraphClassifier.pipe) reads each paragraph's
+    context in its own report: same labels and scores as one call per report, also for records."""
+    import nlp
+    from nlp.classify import ParagraphClassifier
+    from nlp.document import Document
+
+    pipe = nlp.Pipeline.from_config("pipeline", classify={"enabled": False})
+    paths = [FIXTURES / "labels-legacy-2015.txt", FIXTURES / "labels-2022.txt"]
+    clf = ParagraphClassifier()
+    one_by_one = [clf(pipe.process(p)) for p in paths]
+    batched = clf.pipe([Document.from_dict(pipe.process(p).to_dict()) for p in paths])
+    for a, b in zip(one_by_one, batched):
+        assert [(p.labels, p.scores) for p in a.paragraphs] == [(p.labels, p.scores) for p in b.paragraphs]
+        assert [[s.labels for s in p.sentences] for p in a.paragraphs] == [[s.labels for s in p.sentences] for p in b.paragraphs]

@@ -99,3 +99,68 @@ def test_tag_command_uses_a_transformer_model_dir(tiny_checkpoint, tmp_path, fix
     got = {round(v, 4) for v in record["paragraphs"][0]["scores"].values()}
     assert got == expected
     assert all(p["labels"] for p in record["paragraphs"])
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tiny_checkpoint, tmp_path_factory):
+    from models.transformer import TransformerClassifier
+
+    records = read_jsonl(FIXTURE)
+    clf = TransformerClassifier(label_names(), tiny_checkpoint, max_length=64, epochs=1, batch_size=8)
+    clf.fit([a.text for a in records], [a.labels for a in records])
+    return clf.save(tmp_path_factory.mktemp("model") / "model")
+
+
+@pytest.mark.slow
+def test_workers_on_a_gpu_share_one_model_in_the_main_process(tiny_model_dir, tmp_path, fixtures, monkeypatch):
+    """With a transformer on an accelerator, `--workers 2` loads the model once (here) and the
+    workers run the other components: the records equal a one-worker run's. The GPU is faked:
+    device "auto" resolves to CUDA, while the model itself is placed on the CPU."""
+    import json
+    import shutil
+
+    import models.device as device
+    from nlp.batch import tag_corpus
+    from nlp.batch import gpu
+    from nlp.store import open_store
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        shutil.copy(fixtures / "mini-2021.txt", inputs / f"r{i}.txt")
+        with open(inputs / f"r{i}.txt", "a", encoding="utf-8") as f:
+            f.write(f"\n附:本报告第{i + 1}份副本。\n")
+    overrides = {"classify": {"model": str(tiny_model_dir)}}
+
+    def run(out, workers):
+        store = open_store(str(out))
+        try:
+            summary = tag_corpus([inputs], store, workers=workers, pipeline_overrides=overrides, progress=False)
+        finally:
+            store.close()
+        return summary, {r["doc_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+    _, one = run(tmp_path / "one.jsonl", 1)
+    loaded = []
+    real_init = gpu.RecordClassifier.__init__
+    monkeypatch.setattr(device, "resolve_device", lambda d="auto": "cuda")
+    monkeypatch.setattr(device, "placement", lambda d="auto", p="auto": device.Placement("cpu", "fp32"))
+    monkeypatch.setattr(gpu.RecordClassifier, "__init__",
+                        lambda self, *a, **k: (loaded.append(a), real_init(self, *a, **k))[1])
+    summary, two = run(tmp_path / "two.jsonl", 2)
+    assert len(loaded) == 1 and summary.workers == 2 and summary.written == 3
+    assert summary.timings["classify"] > 0  # labelled here, not in the workers
+    assert two.keys() == one.keys()
+    for doc_id, record in one.items():
+        assert [(p["labels"], p["scores"]) for p in two[doc_id]["paragraphs"]] == \
+               [(p["labels"], p["scores"]) for p in record["paragraphs"]]
+        assert two[doc_id]["facts"] == record["facts"]
+
+
+def test_no_main_process_classifier_on_the_cpu(tiny_model_dir):
+    from nlp.batch.gpu import main_process_classifier
+
+    overrides = {"classify": {"model": str(tiny_model_dir), "device": "cpu"}}
+    assert main_process_classifier(2, None, overrides) is None
+    assert main_process_classifier(1, None, {"classify": {"model": str(tiny_model_dir)}}) is None
+    assert main_process_classifier(2, None, None) is None  # the shipped baseline

@@ -24,6 +24,7 @@ from ..store import Store, StoreError
 from .inputs import InputItem, discover, group_sources, iter_items
 
 DEFAULT_FACTORY = "nlp:default_pipeline"
+ENGINES = ("process", "ray")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class RunSummary:
     paragraphs: int = 0
     seconds: float = 0.0
     workers: int = 1
+    engine: str = "process"
     run_id: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -64,7 +66,8 @@ class RunSummary:
         """What the runner knows; the store adds what it committed (written, duplicates, failed,
         facts, paragraphs) when it records the run."""
         return {"inputs": self.inputs, "skipped": self.skipped, "seconds": round(self.seconds, 3),
-                "workers": self.workers, "interrupted": self.interrupted}
+                "workers": self.workers, "interrupted": self.interrupted,
+                **({"engine": self.engine} if self.engine != "process" else {})}
 
     def take_store_counts(self, counts: dict[str, Any]) -> None:
         for name in ("written", "duplicates", "failed", "facts", "paragraphs"):
@@ -108,19 +111,33 @@ def _init_worker(factory: str, config: str | None, overrides: dict | None, singl
 
 def tag_item(item: InputItem) -> tuple[dict[str, Any] | None, str | None, dict[str, float]]:
     """Run the worker's pipeline on one input: (record, None, timings) or (None, error, timings)."""
-    before = dict(_pipeline.timings)
+    doc, error, timings = tag_document(_pipeline, item)
+    if doc is None:
+        return None, error, timings
+    try:
+        return doc.to_dict(), None, timings
+    except Exception as e:
+        return None, describe_error(e), timings
+
+
+def tag_document(pipeline: Any, item: InputItem) -> tuple[Any, str | None, dict[str, float]]:
+    """Read and tag one input with ``pipeline``: (Document, None, timings) or (None, error, timings)."""
+    before = dict(pipeline.timings)
     try:
         if item.path is not None:
-            doc = _pipeline.process([item.path, *item.attachments] if item.attachments else item.path)
+            source = [item.path, *item.attachments] if item.attachments else item.path
+            result: tuple[Any, Any] = (pipeline.process(source), None)
         else:
-            doc = _pipeline.process(item.text, name=item.source)
-        result: tuple[Any, Any] = (doc.to_dict(), None)
-    except GovReportError as e:
-        result = (None, str(e))
+            result = (pipeline.process(item.text, name=item.source), None)
     except Exception as e:  # a bug in one component on one file must not stop the run
-        result = (None, f"{type(e).__name__}: {e}")
-    delta = {k: v - before.get(k, 0.0) for k, v in _pipeline.timings.items() if v != before.get(k, 0.0)}
+        result = (None, describe_error(e))
+    delta = {k: v - before.get(k, 0.0) for k, v in pipeline.timings.items() if v != before.get(k, 0.0)}
     return result[0], result[1], delta
+
+
+def describe_error(e: Exception) -> str:
+    """An input's failure as the user reads it: our own errors as they are, bugs with their type."""
+    return str(e) if isinstance(e, GovReportError) else f"{type(e).__name__}: {e}"
 
 
 def tag_items(items: list[InputItem]) -> list[tuple[dict[str, Any] | None, str | None, dict[str, float]]]:
@@ -147,20 +164,38 @@ def tag_corpus(
     progress: bool | None = None,
     command: str = "",
     on_result: Callable[[InputItem, dict[str, Any] | None, str | None], None] | None = None,
+    engine: str = "process",
+    address: str | None = None,
+    num_cpus: int | None = None,
+    gpus_per_worker: float | None = None,
+    classify_stage: bool | None = None,
     group_by: str | None = None,
 ) -> RunSummary:
     """Tag every report found in ``inputs`` into ``store``; see the module docstring.
 
     ``progress``: None shows a bar only when stderr is a terminal. ``pipeline_factory`` is a
     ``module:callable`` returning a Pipeline (it must be importable by worker processes).
+
+    ``engine="ray"`` tags on a Ray cluster (:mod:`nlp.batch.ray_engine`): ``address`` (None: a
+    local instance of ``num_cpus`` CPUs; ``"auto"``: the cluster this machine belongs to;
+    ``"ray://host:10001"``), ``workers`` CPU actors (default: the cluster's CPUs, at most
+    ``num_cpus``), and ``gpus_per_worker`` GPUs for each classifier actor. ``classify_stage``:
+    classify in actors of their own, paragraphs batched across documents (default: when
+    ``gpus_per_worker`` is set; True without GPUs runs that stage on CPUs). The store is written
+    here, as with the process pool.
+
     ``group_by``: files that belong to one report (``"folder"`` or a file-name pattern, see
     ``inputs.group_sources``) are tagged as one report with its attachments.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine != "ray" and (address or num_cpus or gpus_per_worker or classify_stage):
+        raise ValueError("address, num_cpus, gpus_per_worker and classify_stage are options of engine='ray'")
     cfg = load_config("batch")
     sources = discover(list(inputs), cfg)
     if group_by:
         sources = group_sources(sources, group_by, cfg)
-    summary = RunSummary(inputs=sum(s.count for s in sources))
+    summary = RunSummary(inputs=sum(s.count for s in sources), engine=engine)
     summary.workers = max(1, min(workers or default_workers(), summary.inputs or 1))
     known = store.known_sources()
     summary.run_id = store.start_run(command)
@@ -171,10 +206,25 @@ def tag_corpus(
     bar = tqdm(total=summary.inputs, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.05,
                disable=not (sys.stderr.isatty() if progress is None else progress))
 
+    # a transformer on a GPU: loaded once, here, and fed by the CPU workers (nlp/batch/gpu.py)
+    classifier = None
+    if engine != "ray" and summary.workers > 1:
+        from .gpu import main_process_classifier, without_classify
+
+        classifier = main_process_classifier(summary.workers, pipeline_config, pipeline_overrides)
+        if classifier is not None:
+            pipeline_overrides = without_classify(pipeline_overrides)
+
     def handle(item: InputItem, record: dict[str, Any] | None, error: str | None,
                timings: dict[str, float] | None = None) -> None:
         for k, v in (timings or {}).items():
             summary.timings[k] += v
+        if classifier is not None and error is None:
+            classifier.add(item, record, store_record)
+        else:
+            store_record(item, record, error)
+
+    def store_record(item: InputItem, record: dict[str, Any] | None, error: str | None = None) -> None:
         if error is not None:
             error = error.removeprefix(f"{item.source}: ")  # ReadError repeats the path
             summary.failed += 1
@@ -204,7 +254,16 @@ def tag_corpus(
 
     failed = True
     try:
-        if summary.workers == 1:
+        if engine == "ray":
+            from .ray_engine import RayOptions, run_ray
+
+            def on_workers(n: int) -> None:
+                summary.workers = n
+
+            options = RayOptions(address=address, num_cpus=num_cpus, workers=workers,
+                                 gpus_per_worker=gpus_per_worker or 0.0, split_classify=classify_stage)
+            run_ray(todo(), handle, options, pipeline_factory, pipeline_config, pipeline_overrides, on_workers)
+        elif summary.workers == 1:
             started = False
             for item in todo():
                 if not started:  # built on the first item: a rerun that skips everything builds nothing
@@ -216,6 +275,9 @@ def tag_corpus(
             per_task = max(1, min(cfg.get("inputs_per_task", 1), summary.inputs // (4 * summary.workers)))
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
                       (pipeline_factory, pipeline_config, pipeline_overrides, True), per_task)
+            if classifier is not None:
+                classifier.flush(store_record)
+                summary.timings["classify"] += classifier.seconds
         failed = False
     except KeyboardInterrupt:
         summary.interrupted = True

@@ -45,6 +45,15 @@ def tag(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per committed batch."),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero if any input failed."),
+    engine: str = typer.Option("process", "--engine", help="process: a pool of worker processes on this "
+                               "machine; ray: a Ray cluster (pip install 'govreport-nlp[ray]'; README: Ray)."),
+    address: Optional[str] = typer.Option(None, "--address", help="--engine ray: the cluster (auto, or "
+                                          "ray://HOST:10001); default: start a local Ray instance."),
+    num_cpus: Optional[int] = typer.Option(None, "--num-cpus", min=1, help="--engine ray: CPUs of the local "
+                                           "instance, or at most this many CPU workers on a cluster."),
+    gpus_per_worker: Optional[float] = typer.Option(None, "--gpus-per-worker", min=0.0, help="--engine ray: "
+                                                    "classify in GPU workers with this many GPUs each (a "
+                                                    "transformer --model; 0.5 puts two on a GPU)."),
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Tag a report with its attachments as one "
                                            "record: 'folder' (the files directly in a folder are one report) or "
                                            "a regular expression on file names (files of a folder with the same "
@@ -60,6 +69,12 @@ def tag(
 
     from ..classify import classify_overrides
 
+    from ..batch.runner import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
+    if engine != "ray" and (address or num_cpus or gpus_per_worker):
+        fail("--address, --num-cpus and --gpus-per-worker need --engine ray")
     config, factory = split_pipeline_option(pipeline)
     overrides = classify_overrides(model, device) | ({"segment": {"enabled": True}} if tokens else {})
     previous = _terminate_as_interrupt()
@@ -67,7 +82,8 @@ def tag(
         store = open_store(output, batch_size=batch_size, wait=wait)
         try:
             summary = tag_corpus(inputs, store, workers=workers, pipeline_config=config, pipeline_factory=factory,
-                                 pipeline_overrides=overrides, group_by=group_by,
+                                 pipeline_overrides=overrides, group_by=group_by, engine=engine, address=address,
+                                 num_cpus=num_cpus, gpus_per_worker=gpus_per_worker,
                                  progress=progress, command=shlex.join(["govreport", *sys.argv[1:]]))
         finally:
             store.close()
@@ -107,8 +123,9 @@ def print_summary(summary, output: str) -> None:
          f"{summary.duplicates} duplicates, {summary.failed} failed; {summary.facts} facts, "
          f"{summary.paragraphs} paragraphs -> {output}")
     if summary.tagged:
+        on = " on Ray" if summary.engine == "ray" else ""
         echo(f"{summary.tagged} tagged in {summary.seconds:.1f}s ({summary.docs_per_second:.1f} documents/s, "
-             f"{summary.workers} worker{'s' if summary.workers > 1 else ''})")
+             f"{summary.workers} worker{'s' if summary.workers > 1 else ''}{on})")
     else:
         echo(f"nothing tagged ({summary.seconds:.1f}s)")
     if summary.failures:
