@@ -54,12 +54,25 @@ class LinearHead:
         """``x·w + b`` for ``n`` rows, every label at once."""
         D = np.tile(self.b, (n, 1))
         for vec, offset in zip(self.vectorizers, self.offsets):
-            rows, cols, vals = vec.transform(columns[vec.column])
+            # a column repeats itself (a report's paragraphs share a few heading paths): score each
+            # distinct string once, then hand the rows back
+            texts = columns[vec.column]
+            index = dict.fromkeys(texts)
+            distinct = len(index) < len(texts)
+            if distinct:
+                index = {t: i for i, t in enumerate(index)}
+                texts = list(index)
+            rows, cols, vals = vec.transform(texts)
             if len(vals):  # rows come sorted: sum each row's run of contributions
                 starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
                 contributions = np.take(self.W, cols + offset, axis=0)
                 contributions *= vals[:, None]
-                D[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
+                if distinct:
+                    U = np.zeros((len(texts), D.shape[1]))
+                    U[rows[starts]] = np.add.reduceat(contributions, starts, axis=0)
+                    D += U[[index[t] for t in columns[vec.column]]]
+                else:
+                    D[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
         return D
 
     def predict_proba(self, columns: dict[str, Sequence[str]], n: int) -> np.ndarray:

@@ -37,15 +37,19 @@ class PriorRule:
     secondary: bool = False                 # shifts count for secondary labels only
 
     def fires(self, text: str, context: str) -> bool:
+        return self.fires_text(text) and self.fires_context(context)
+
+    def fires_text(self, text: str) -> bool:
         if self.max_chars is not None and len(text) > self.max_chars:
-            return False
-        if self.context is not None and not self.context.search(context):
             return False
         if self.text is not None and not self.text.search(text):
             return False
-        if self.unless_context is not None and self.unless_context.search(context):
-            return False
         return not (self.unless_text is not None and self.unless_text.search(text))
+
+    def fires_context(self, context: str) -> bool:
+        if self.context is not None and not self.context.search(context):
+            return False
+        return not (self.unless_context is not None and self.unless_context.search(context))
 
 
 def _pattern(rule: dict, key: str) -> re.Pattern | None:
@@ -97,13 +101,21 @@ class LabelPriors:
         per paragraph."""
         index = {l: j for j, l in enumerate(labels)}
         S = np.zeros((len(texts), len(labels)))
-        rules = [r for r in self.rules if r.secondary == secondary]
-        for i, (text, context) in enumerate(zip(texts, contexts)):
-            for r in rules:
-                if r.fires(text, context or ""):
-                    for label, v in r.shift.items():
-                        if label in index:
-                            S[i, index[label]] += v
+        contexts = [c or "" for c in contexts]
+        for r in self.rules:
+            if r.secondary != secondary:
+                continue
+            # a report's paragraphs share a few contexts: test each distinct one once
+            seen: dict[str, bool] = {}
+            rows = [i for i, (text, context) in enumerate(zip(texts, contexts))
+                    if (seen[context] if context in seen else seen.setdefault(context, r.fires_context(context)))
+                    and r.fires_text(text)]
+            if rows:
+                shift = np.zeros(len(labels))
+                for label, v in r.shift.items():
+                    if label in index:
+                        shift[index[label]] = v
+                S[rows] += shift
         return S * self.scale
 
     def fired(self, text: str, context: str) -> list[str]:
