@@ -48,19 +48,22 @@ TRUSTED_TYPES = [
 ]
 
 
-def featurize_input(texts: Sequence[str], columns: Sequence[str] = COLUMNS,
-                    segmenter: str = "rjieba") -> dict[str, list[str]]:
-    """The named text columns (``models.features``) the vectorizers read."""
-    return featurizer(segmenter).columns(texts, columns)
+def featurize_input(texts: Sequence[str], columns: Sequence[str] = COLUMNS, segmenter: str = "rjieba",
+                    contexts: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """The named text columns (``models.features``) the vectorizers read; ``contexts``: each
+    text's heading path (models/context.py), the ``context`` column."""
+    return featurizer(segmenter).columns(texts, columns, contexts)
 
 
 class _Head:
     """One calibrated binary classifier per label over shared TF-IDF features."""
 
     def __init__(self, labels: Sequence[str], C: float, char_ngrams: tuple[int, int],
-                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int, segmenter: str = "rjieba"):
+                 word_ngrams: tuple[int, int], min_df: int, folds: int, seed: int, segmenter: str = "rjieba",
+                 context_ngrams: tuple[int, int] | None = None, context_weight: float = 1.0):
         self.labels = list(labels)
         self.C, self.folds, self.seed = C, folds, seed
+        self.context_weight = float(context_weight)
         self.vectorizers = [
             TfidfVectorizer(analyzer="char", ngram_range=tuple(char_ngrams), min_df=min_df, sublinear_tf=True,
                             dtype=np.float64),
@@ -68,6 +71,10 @@ class _Head:
                             lowercase=False, dtype=np.float64),
         ]
         self.columns = list(COLUMNS)  # vectorizer i reads column columns[i]
+        if context_ngrams:  # the heading path, character n-grams
+            self.vectorizers.append(TfidfVectorizer(analyzer="char", ngram_range=tuple(context_ngrams), min_df=min_df,
+                                                    sublinear_tf=True, dtype=np.float64))
+            self.columns.append("context")
         self.estimators: list = []
         self.priors: list[float] = []
         self.thresholds: list[float] = []
@@ -82,7 +89,7 @@ class _Head:
         return CalibratedClassifierCV(svm, method="sigmoid", cv=k, ensemble=False)
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> "_Head":
-        F = sparse.hstack([v.fit_transform(X[c]) for c, v in zip(self.columns, self.vectorizers)], format="csr")
+        F = self.transform(X, fitting=True)
         self.estimators, self.priors, self.thresholds = [], [], []
         self._stacked = None
         for j in range(len(self.labels)):
@@ -118,8 +125,17 @@ class _Head:
                 best_t, best_f = float(t), f
         return round(best_t, 2)
 
-    def transform(self, X: np.ndarray):
-        return sparse.hstack([v.transform(X[c]) for c, v in zip(self.columns, self.vectorizers)], format="csr")
+    def transform(self, X: dict[str, Sequence[str]], weighted: bool = True, fitting: bool = False):
+        """TF-IDF features of every column; ``weighted=False`` leaves the context block unscaled
+        (the linear form carries the weight instead: :meth:`linear_form`)."""
+        blocks = [(v.fit_transform if fitting else v.transform)(X[c]) * (self._weight(c) if weighted else 1.0)
+                  for c, v in zip(self.columns, self.vectorizers)]
+        return sparse.hstack(blocks, format="csr")
+
+    def _weight(self, column: str) -> float:
+        """The context column's features are scaled: where a paragraph sits should inform, not
+        outvote, what it says."""
+        return getattr(self, "context_weight", 1.0) if column == "context" else 1.0
 
     def predict_proba(self, X: dict[str, Sequence[str]]) -> np.ndarray:
         n = len(X[self.columns[0]])
@@ -129,7 +145,7 @@ class _Head:
         # One sparse product for every label: each estimator is one linear SVM (ensemble=False)
         # with a sigmoid calibrator, P = expit(-(a * (F @ w + b) + c)). Same numbers as
         # CalibratedClassifierCV.predict_proba, without its per-call validation overhead.
-        P = expit(-(a * (self.transform(X) @ W + b) + c))
+        P = expit(-(a * (self.transform(X, weighted=False) @ W + b) + c))
         P[:, fixed] = np.asarray(self.priors)[fixed]
         return P
 
@@ -146,6 +162,13 @@ class _Head:
                     fixed[j] = True
                 else:
                     W[:, j], b[j], a[j], c[j] = _linear_sigmoid(est)
+            # fold the context weight into the weights: (w · αx) = (αw · x), so the linear form
+            # reads plain TF-IDF values of every column (an exported model needs no extra knob)
+            start = 0
+            for column, v in zip(self.columns, self.vectorizers):
+                end = start + len(v.vocabulary_)
+                W[start:end] *= self._weight(column)
+                start = end
             self._stacked = (W, b, a, c, fixed)
         return self._stacked
 
@@ -156,14 +179,15 @@ class _Head:
                  "terms": np.array(vec.get_feature_names_out(), dtype=str), "idf": vec.idf_, "column": column}
                 for column, vec in zip(self.columns, self.vectorizers)]
         return {"labels": self.labels, "vectorizers": vecs, "estimators": self.estimators,
-                "priors": self.priors, "thresholds": self.thresholds}
+                "priors": self.priors, "thresholds": self.thresholds, "context_weight": self.context_weight}
 
     @classmethod
     def from_state(cls, state: dict) -> "_Head":
         head = cls.__new__(cls)
         head.labels = list(state["labels"])
         head.vectorizers = []
-        head.columns = [v.get("column", COLUMNS[i]) for i, v in enumerate(state["vectorizers"])]
+        # models saved before columns were named: text, words, then the context
+        head.columns = [v.get("column", (*COLUMNS, "context")[i]) for i, v in enumerate(state["vectorizers"])]
         for v in state["vectorizers"]:
             params = {k: tuple(x) if isinstance(x, list) else x for k, x in v["params"].items()}
             vec = TfidfVectorizer(vocabulary=list(v["terms"]), dtype=np.float64, **params)
@@ -172,6 +196,7 @@ class _Head:
         head.estimators = list(state["estimators"])
         head.priors = [float(x) for x in state["priors"]]
         head.thresholds = [float(x) for x in state["thresholds"]]
+        head.context_weight = float(state.get("context_weight", 1.0))
         return head
 
 
@@ -222,29 +247,38 @@ class BaselineClassifier:
 
     def __init__(self, labels: Sequence[str], sentence_labels: Sequence[str] = ("problems", "improvements"),
                  C: float = 0.5, char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[int, int] = (1, 2),
-                 min_df: int = 1, folds: int = 3, seed: int = 0, segmenter: str = "rjieba"):
+                 min_df: int = 1, folds: int = 3, seed: int = 0, segmenter: str = "rjieba",
+                 context_ngrams: tuple[int, int] | None = None, context_weight: float = 1.0):
         self.labels = list(labels)
         self.sentence_labels = list(sentence_labels)
         self.params = dict(C=C, char_ngrams=tuple(char_ngrams), word_ngrams=tuple(word_ngrams),
                            min_df=min_df, folds=folds, seed=seed, segmenter=segmenter)
-        self.head = _Head(self.labels, **self.params)
+        self.context_ngrams = tuple(context_ngrams) if context_ngrams else None
+        self.context_weight = float(context_weight)
+        self.head = _Head(self.labels, **self.params, context_ngrams=self.context_ngrams,
+                          context_weight=self.context_weight)
         self.sentence_head: _Head | None = None
+        # how probabilities become labels (models/decision.py), tuned on held-out reports
+        self.decision: dict | None = None
 
     # --- training --------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]],
-            sentences: Sequence[str] | None = None, sentence_labels: Sequence[Sequence[str]] | None = None
-            ) -> "BaselineClassifier":
+            sentences: Sequence[str] | None = None, sentence_labels: Sequence[Sequence[str]] | None = None,
+            contexts: Sequence[str] | None = None) -> "BaselineClassifier":
+        """``contexts``: each paragraph's heading path (models/context.py), read by models built
+        with ``context_ngrams``."""
         if len(texts) != len(labels) or not texts:
             raise ModelError("baseline: need the same non-zero number of texts and label lists")
-        self.head.fit(self._columns(texts, self.head), _indicator(labels, self.labels))
+        self.head.fit(self._columns(texts, self.head, contexts), _indicator(labels, self.labels))
         if sentences:
             self.sentence_head = _Head(self.sentence_labels, **self.params)
             self.sentence_head.fit(self._columns(sentences, self.sentence_head),
                                    _indicator(sentence_labels, self.sentence_labels))
         return self
 
-    def _columns(self, texts: Sequence[str], head: "_Head") -> dict[str, list[str]]:
-        return featurize_input(texts, head.columns, self.params.get("segmenter", "rjieba"))
+    def _columns(self, texts: Sequence[str], head: "_Head",
+                 contexts: Sequence[str] | None = None) -> dict[str, list[str]]:
+        return featurize_input(texts, head.columns, self.params.get("segmenter", "rjieba"), contexts)
 
     # --- inference -------------------------------------------------------------------
     @property
@@ -252,13 +286,18 @@ class BaselineClassifier:
         """Per-label decision thresholds, in ``labels`` order."""
         return list(self.head.thresholds)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    @property
+    def uses_context(self) -> bool:
+        """Whether the paragraph head reads the ``context`` column (pass ``contexts``)."""
+        return "context" in self.head.columns
+
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         # The word cache serves one document: its paragraphs now, their sentences next.
         featurizer(self.params.get("segmenter", "rjieba")).clear()
-        return self.head.predict_proba(self._columns(texts, self.head))
+        return self.head.predict_proba(self._columns(texts, self.head, contexts))
 
-    def predict(self, texts: Sequence[str]) -> list[list[str]]:
-        return decide(self.predict_proba(texts), self.labels, self.head.thresholds, at_least_one=True)
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[list[str]]:
+        return decide(self.predict_proba(texts, contexts), self.labels, self.head.thresholds, at_least_one=True)
 
     def predict_sentences_proba(self, sentences: Sequence[str]) -> np.ndarray:
         if self.sentence_head is None:
@@ -282,9 +321,12 @@ class BaselineClassifier:
         import skops.io as sio
 
         state = {"format": FORMAT, "labels": self.labels, "sentence_labels": self.sentence_labels,
-                 "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()},
+                 "params": {k: list(v) if isinstance(v, tuple) else v
+                            for k, v in {**self.params, "context_ngrams": self.context_ngrams,
+                                         "context_weight": self.context_weight}.items()},
                  "head": self.head.to_state(),
-                 "sentence_head": self.sentence_head.to_state() if self.sentence_head else None}
+                 "sentence_head": self.sentence_head.to_state() if self.sentence_head else None,
+                 "decision": self.decision}
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         sio.dump(state, path, compression=8)
@@ -313,4 +355,5 @@ class BaselineClassifier:
         clf = cls(state["labels"], state["sentence_labels"], **params)
         clf.head = _Head.from_state(state["head"])
         clf.sentence_head = _Head.from_state(state["sentence_head"]) if state.get("sentence_head") else None
+        clf.decision = dict(state["decision"]) if state.get("decision") else None
         return clf

@@ -4,9 +4,10 @@ A :class:`~models.baseline.BaselineClassifier` (scikit-learn, the training-time 
 exported with :meth:`FastBaseline.from_estimator` and saved as one ``.npz`` file (written with
 ``numpy.savez_compressed``, read with ``allow_pickle=False``): every array (vocabularies, idf,
 weights, calibration) plus a JSON document ``meta`` (labels, thresholds, vectorizer settings,
-segmenter). Scores are the estimator's: per vectorizer TF-IDF (:mod:`models.tfidf`), then per
-label the calibrated linear form ``P = 1 / (1 + exp(a * (x·w + b) + c))``; a label the training
-data could not calibrate keeps its prior. No scikit-learn, SciPy or torch import."""
+segmenter, the tuned label decision). Scores are the estimator's: per vectorizer TF-IDF
+(:mod:`models.tfidf`; the context column's weight is already folded into ``W``), then per label
+the calibrated linear form ``P = 1 / (1 + exp(a * (x·w + b) + c))``; a label the training data
+could not calibrate keeps its prior. No scikit-learn, SciPy or torch import."""
 from __future__ import annotations
 
 import json
@@ -53,12 +54,25 @@ class LinearHead:
         """``x·w + b`` for ``n`` rows, every label at once."""
         D = np.tile(self.b, (n, 1))
         for vec, offset in zip(self.vectorizers, self.offsets):
-            rows, cols, vals = vec.transform(columns[vec.column])
+            # a column repeats itself (a report's paragraphs share a few heading paths): score each
+            # distinct string once, then hand the rows back
+            texts = columns[vec.column]
+            index = dict.fromkeys(texts)
+            distinct = len(index) < len(texts)
+            if distinct:
+                index = {t: i for i, t in enumerate(index)}
+                texts = list(index)
+            rows, cols, vals = vec.transform(texts)
             if len(vals):  # rows come sorted: sum each row's run of contributions
                 starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
                 contributions = np.take(self.W, cols + offset, axis=0)
                 contributions *= vals[:, None]
-                D[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
+                if distinct:
+                    U = np.zeros((len(texts), D.shape[1]))
+                    U[rows[starts]] = np.add.reduceat(contributions, starts, axis=0)
+                    D += U[[index[t] for t in columns[vec.column]]]
+                else:
+                    D[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
         return D
 
     def predict_proba(self, columns: dict[str, Sequence[str]], n: int) -> np.ndarray:
@@ -96,10 +110,12 @@ class FastBaseline:
     clears it, ``predict_sentences_proba`` (their sentences) reuses the cuts."""
 
     def __init__(self, head: LinearHead, sentence_head: LinearHead | None = None, segmenter: str = "rjieba",
-                 params: dict[str, Any] | None = None):
+                 params: dict[str, Any] | None = None, decision: dict[str, Any] | None = None):
         self.head, self.sentence_head = head, sentence_head
         self.segmenter = segmenter
         self.params = dict(params or {})
+        # how probabilities become labels (models/decision.py), tuned on held-out reports
+        self.decision = dict(decision) if decision else None
 
     @property
     def labels(self) -> list[str]:
@@ -113,17 +129,25 @@ class FastBaseline:
     def thresholds(self) -> list[float]:
         return list(self.head.thresholds)
 
+    @property
+    def uses_context(self) -> bool:
+        """Whether the paragraph head reads the ``context`` column (pass ``contexts``)."""
+        return "context" in self.head.columns
+
     # --- inference ----------------------------------------------------------------------
-    def _columns(self, texts: Sequence[str], heads: Sequence[LinearHead]) -> dict[str, list[str]]:
+    def _columns(self, texts: Sequence[str], heads: Sequence[LinearHead],
+                 contexts: Sequence[str] | None = None) -> dict[str, list[str]]:
         names = list(dict.fromkeys(c for h in heads for c in h.columns))
-        return featurizer(self.segmenter).columns(texts, names)
+        return featurizer(self.segmenter).columns(texts, names, contexts)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """``contexts``: each paragraph's heading path (models/context.py), read by a model with a
+        ``context`` column (empty context when not given)."""
         featurizer(self.segmenter).clear()  # the word cache serves one document
-        return self.head.predict_proba(self._columns(texts, [self.head]), len(texts))
+        return self.head.predict_proba(self._columns(texts, [self.head], contexts), len(texts))
 
-    def predict(self, texts: Sequence[str]) -> list[list[str]]:
-        return decide(self.predict_proba(texts), self.labels, self.head.thresholds, at_least_one=True)
+    def predict(self, texts: Sequence[str], contexts: Sequence[str] | None = None) -> list[list[str]]:
+        return decide(self.predict_proba(texts, contexts), self.labels, self.head.thresholds, at_least_one=True)
 
     def _sentence_head(self) -> LinearHead:
         if self.sentence_head is None:
@@ -149,14 +173,16 @@ class FastBaseline:
             return LinearHead(h.labels, vecs, W, b, a, c, fixed, h.priors, h.thresholds)
 
         return cls(head(clf.head), head(clf.sentence_head) if clf.sentence_head is not None else None,
-                   segmenter=clf.params.get("segmenter", "rjieba"), params=clf.params)
+                   segmenter=clf.params.get("segmenter", "rjieba"), params=clf.params,
+                   decision=getattr(clf, "decision", None))
 
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path)
         if path.suffix != SUFFIX:
             raise ModelError(f"{path}: a fast baseline is saved as {SUFFIX}")
         meta = {"format": FORMAT, "segmenter": self.segmenter, "params": self.params, "head": self.head.config(),
-                "sentence_head": self.sentence_head.config() if self.sentence_head else None}
+                "sentence_head": self.sentence_head.config() if self.sentence_head else None,
+                "decision": self.decision}
         arrays = self.head.arrays("head") | (self.sentence_head.arrays("sentence_head") if self.sentence_head else {})
         arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +208,8 @@ class FastBaseline:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, UnicodeDecodeError) as e:
             # not a zip, a pickled array (refused), a missing array, bad JSON, ...
             raise ModelError(f"{path}: not a fast baseline model ({type(e).__name__}: {e})") from None
-        return cls(head, sentence, segmenter=meta.get("segmenter", "rjieba"), params=meta.get("params")).prepare()
+        return cls(head, sentence, segmenter=meta.get("segmenter", "rjieba"), params=meta.get("params"),
+                   decision=meta.get("decision")).prepare()
 
     def prepare(self) -> "FastBaseline":
         """Build what the first report would otherwise build: the segmenter, vocabulary indexes."""

@@ -75,7 +75,8 @@ def test_stacked_linear_form_gives_the_same_numbers_as_the_estimators():
     for t in texts:
         assert featurizer().words(t) == " ".join(make_segmenter().cut(t))
     model = BaselineClassifier.load(shipped_baseline_path(".skops"))
-    X = featurize_input(texts)
+    X = featurize_input(texts, model.head.columns,
+                        contexts=["〔2021〕一、总体情况 › (二)依申请公开", "〔2021〕五、存在的主要问题及改进情况", "〔前言〕"])
     F = model.head.transform(X)
     plain = np.column_stack([e.predict_proba(F)[:, 1] if e is not None else np.full(len(texts), p)
                              for e, p in zip(model.head.estimators, model.head.priors)])

@@ -50,6 +50,41 @@ def test_fast_scores_equal_the_estimators(fitted, tmp_path):
     assert fast.labels == fitted.labels and fast.thresholds == fitted.thresholds
 
 
+@pytest.fixture(scope="module")
+def fitted_with_context():
+    """A baseline that also reads each paragraph's heading path (the ``context`` column, weighted)."""
+    records = read_jsonl(FIXTURES / "classify_train.jsonl")
+    st, sl = sentence_examples(records)
+    contexts = [CONTEXTS[i % len(CONTEXTS)] for i in range(len(records))]
+    return BaselineClassifier(label_names(), seed=0, context_ngrams=(1, 3), context_weight=0.7).fit(
+        [a.text for a in records], [a.labels for a in records], st, sl, contexts=contexts)
+
+
+CONTEXTS = ["〔2021〕一、总体情况 › (二)依申请公开", "〔legacy〕五、存在的主要问题及改进措施", "〔前言〕",
+            "〔2019〕四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", ""]
+
+
+def test_fast_scores_equal_the_estimators_with_the_context_column(fitted_with_context, tmp_path):
+    """The context weight is folded into the exported weights: same scores, same labels after the
+    genre priors and the tuned decision, on both paths."""
+    from models.decision import LabelDecision
+    from nlp.classify import label_paragraphs, load_priors
+
+    fitted_with_context.decision = LabelDecision(second=0.5, margin=0.3).to_dict()
+    fast = FastBaseline.load(fitted_with_context.save(tmp_path / "ctx.npz"))
+    assert fast.uses_context and fast.head.columns == ["text", "words", "context"]
+    assert fast.decision == fitted_with_context.decision
+    texts = fixture_texts()
+    contexts = [CONTEXTS[i % len(CONTEXTS)] for i in range(len(texts))]
+    want = fitted_with_context.predict_proba(texts, contexts)
+    assert np.allclose(fast.predict_proba(texts, contexts), want, rtol=0, atol=1e-12)
+    assert not np.allclose(fast.predict_proba(texts), want, atol=1e-3)  # the context does count
+    priors = load_priors("label_priors", fast.labels)
+    P1, labels1 = label_paragraphs(fast, texts, contexts, priors)
+    P2, labels2 = label_paragraphs(fitted_with_context, texts, contexts, priors)
+    assert np.allclose(P1, P2, rtol=0, atol=1e-12) and labels1 == labels2
+
+
 def test_tfidf_arrays_equal_sklearn_vectorizers_both_ways(fitted):
     """Packed-key counting, and the dictionary fallback used when keys would not fit."""
     texts = fixture_texts()

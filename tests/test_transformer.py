@@ -86,9 +86,18 @@ def test_tag_command_uses_a_transformer_model_dir(tiny_checkpoint, tmp_path, fix
                                       "-o", str(out), "-j", "1", "--no-progress"])
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
-    expected = {round(float(p), 4) for p in clf.predict_proba([record["paragraphs"][0]["text"]])[0]}
+    # the scores are this transformer's probabilities after the genre priors, not the shipped baseline's
+    from models.context import paragraph_context
+    from nlp.classify import label_probabilities, load_priors
+    from nlp.pipeline import Pipeline
+
+    doc = Pipeline.from_config("pipeline", classify={"enabled": False}).process(fixtures / "mini-2021.txt")
+    first = next(p for p in doc.paragraphs if p.text.strip())
+    assert first.text == record["paragraphs"][0]["text"]
+    P, _ = label_probabilities(clf, [first.text], [paragraph_context(doc, first)], load_priors("label_priors", clf.labels))
+    expected = {round(float(p), 4) for p in P[0]}
     got = {round(v, 4) for v in record["paragraphs"][0]["scores"].values()}
-    assert got == expected  # the scores come from this transformer, not the shipped baseline
+    assert got == expected
     assert all(p["labels"] for p in record["paragraphs"])
 
 

@@ -6,8 +6,9 @@ A record::
      "text": "…", "labels": ["problems", "improvements"],
      "sentences": [{"start": 0, "end": 31, "text": "…", "labels": ["problems"]}]}
 
-``source`` (path relative to the corpus) and ``text`` are the key; ``doc_id`` and
-``paragraph`` are conveniences that :func:`realign` refreshes after parser changes.
+``source`` (path relative to the corpus) and ``text`` are the key; ``doc_id``, ``paragraph``
+and ``context`` (the paragraph's heading path as models read it, models/context.py) are
+conveniences that :func:`realign` refreshes after parser changes.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class Annotation:
     doc_id: str | None = None
     paragraph: str | None = None
     sentences: list[SentenceLabel] | None = None
+    context: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -46,8 +48,9 @@ class Annotation:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        if self.sentences is None:
-            d.pop("sentences")
+        for optional in ("sentences", "context"):
+            if d[optional] is None:
+                d.pop(optional)
         return d
 
     @classmethod
@@ -57,6 +60,7 @@ class Annotation:
             source=d["source"], text=d["text"], labels=list(d.get("labels", [])),
             doc_id=d.get("doc_id"), paragraph=d.get("paragraph"),
             sentences=None if sents is None else [SentenceLabel(**s) for s in sents],
+            context=d.get("context"),
         )
 
 
@@ -85,10 +89,12 @@ def write_jsonl(annotations: Iterable[Annotation], path: str | Path) -> None:
 
 def from_document(doc, source: str) -> list[Annotation]:
     """Unlabelled annotation records for every paragraph of a parsed document."""
+    from models.context import paragraph_context
+
     out = []
     for p in doc.paragraphs:
         sents = [SentenceLabel(s.start - p.start, s.end - p.start, s.text, []) for s in p.sentences] or None
-        out.append(Annotation(source, p.text, [], doc.doc_id, p.id, sents))
+        out.append(Annotation(source, p.text, [], doc.doc_id, p.id, sents, paragraph_context(doc, p)))
     return out
 
 
@@ -165,8 +171,10 @@ def read_label_studio(path: str | Path) -> list[Annotation]:
 def realign(annotations: list[Annotation], docs: dict[str, Any], min_ratio: float = 0.85):
     """Match annotations to freshly parsed documents (``{source: Document}``): exact text first,
     then the most similar paragraph of the same source. Returns ``(aligned, unmatched)``;
-    aligned records get the new text, doc_id and paragraph id (sentence labels are kept only
-    when the text is unchanged)."""
+    aligned records get the new text, doc_id, paragraph id and context (sentence labels are kept
+    only when the text is unchanged)."""
+    from models.context import paragraph_context
+
     aligned, unmatched = [], []
     for a in annotations:
         doc = docs.get(a.source)
@@ -184,5 +192,6 @@ def realign(annotations: list[Annotation], docs: dict[str, Any], min_ratio: floa
                 continue
             p = doc.paragraphs[best[1]]
         sents = a.sentences if p.text == a.text else None
-        aligned.append(Annotation(a.source, p.text, list(a.labels), doc.doc_id, p.id, sents))
+        aligned.append(Annotation(a.source, p.text, list(a.labels), doc.doc_id, p.id, sents,
+                                  paragraph_context(doc, p)))
     return aligned, unmatched

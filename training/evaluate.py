@@ -79,7 +79,7 @@ def cross_validate(cfg: dict, annotations: list[Annotation], folds: int | None =
         train = [a for a in annotations if fold_of[a.source] != f]
         test_idx = [i for i, a in enumerate(annotations) if fold_of[a.source] == f]
         model = fit(cfg, train)
-        for i, labs in zip(test_idx, model.predict([annotations[i].text for i in test_idx])):
+        for i, labs in zip(test_idx, predict_labels(model, [annotations[i] for i in test_idx])):
             pred[i] = labs
         if getattr(model, "sentence_head", None) is not None:
             texts, gold = sentence_examples([annotations[i] for i in test_idx])
@@ -88,6 +88,15 @@ def cross_validate(cfg: dict, annotations: list[Annotation], folds: int | None =
                 sent_pred += model.predict_sentences(texts)
     sent = scores(sent_gold, sent_pred, list(SENTENCE_LABELS)) if sent_gold else None
     return scores([a.labels for a in annotations], pred, labels), sent, pred
+
+
+def predict_labels(model, annotations: list[Annotation]) -> list[list[str]]:
+    """Labels the pipeline would give these paragraphs: context, priors and decision included."""
+    from nlp.classify import label_paragraphs, load_priors
+
+    priors = load_priors("label_priors", model.labels)
+    _, chosen = label_paragraphs(model, [a.text for a in annotations], [a.context or "" for a in annotations], priors)
+    return chosen
 
 
 def sentence_scores(model, annotations: list[Annotation]) -> dict | None:

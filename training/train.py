@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +27,52 @@ def read_config(config: str | dict, device: str | None = None) -> dict[str, Any]
     return cfg
 
 
+_ENV = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)")
+
+
+def expand(value: str) -> str:
+    """``$VAR``, ``${VAR}`` and ``${VAR:-default}`` in a config path."""
+    def sub(m: re.Match) -> str:
+        name = m.group(1) or m.group(3)
+        default = m.group(2) if m.group(2) is not None else ""
+        return os.environ.get(name) or default
+
+    return _ENV.sub(sub, value)
+
+
+def report_files(paths: list[str]) -> list[Path]:
+    return sorted({Path(f) for p in paths for f in glob.glob(str(resolve(expand(p))), recursive=True)
+                   if Path(f).is_file()})
+
+
 def parse_reports(paths: list[str]) -> list:
     """Parse report files with the structure parser only (no classifier)."""
     from nlp.pipeline import Pipeline
 
     pipe = Pipeline.from_config("pipeline", classify={"enabled": False}, segment={"enabled": False})
-    files = sorted({f for p in paths for f in glob.glob(str(resolve(p)), recursive=True) if Path(f).is_file()})
-    return [pipe.process(f) for f in files]
+    return [pipe.process(f) for f in report_files(paths)]
 
 
 def silver(cfg: dict, exclude_sources: set[str]) -> list[Annotation]:
-    """Weak labels over ``data.silver`` report files (globs), skipping gold documents."""
-    paths = (cfg.get("data") or {}).get("silver") or []
+    """Weak labels over ``data.silver`` report files (globs), skipping gold documents and, with
+    ``data.exclude_devset``, pages that are copies of dev-set reports (training/pool.py)."""
+    data = cfg.get("data") or {}
+    paths = data.get("silver") or []
+    if isinstance(paths, str):
+        paths = [paths]
     if not paths:
         return []
+    from models.context import paragraph_context
+
+    from .pool import filter_pages
     from .weak import WeakLabeller
 
-    labeller = WeakLabeller((cfg.get("data") or {}).get("weak_labels", "weak_labels"))
-    docs = [d for d in parse_reports(paths) if Path(d.source).name not in {Path(s).name for s in exclude_sources}]
-    return [Annotation(doc.source, p.text, labels, doc.doc_id, p.id)
+    labeller = WeakLabeller(data.get("weak_labels", "weak_labels"))
+    gold_names = {Path(s).name for s in exclude_sources}
+    files = [f for f in report_files(paths) if f.name not in gold_names]
+    files, _ = filter_pages(files, expand(str(data["exclude_devset"])) if data.get("exclude_devset") else None)
+    docs = parse_reports([str(f) for f in files])
+    return [Annotation(doc.source, p.text, labels, doc.doc_id, p.id, context=paragraph_context(doc, p))
             for doc, p, labels in labeller.label_documents(docs) if labels]
 
 
@@ -69,14 +98,17 @@ def fit(cfg: dict, train: list[Annotation], dev: list[Annotation] | None = None)
     texts, ys = [a.text for a in train], [a.labels for a in train]
     if cfg["kind"] == "baseline":
         sent_texts, sent_labels = sentence_examples(train)
-        return model.fit(texts, ys, sent_texts or None, sent_labels or None)
+        return model.fit(texts, ys, sent_texts or None, sent_labels or None, contexts=[a.context or "" for a in train])
     return model.fit(texts, ys, [a.text for a in dev] if dev else None, [a.labels for a in dev] if dev else None)
 
 
-def train(config: str | dict, output: str | None = None, device: str | None = None) -> tuple[Any, Path, dict]:
-    """Train from ``config`` and save to ``output`` (default: the config's ``output``).
-    Returns (model, saved path, summary)."""
+def train(config: str | dict, output: str | None = None, device: str | None = None,
+          silver_paths: list[str] | None = None) -> tuple[Any, Path, dict]:
+    """Train from ``config`` and save to ``output`` (default: the config's ``output``);
+    ``silver_paths`` replaces the config's ``data.silver`` globs. Returns (model, saved path, summary)."""
     cfg = read_config(config, device)
+    if silver_paths is not None:
+        cfg["data"] = {**(cfg.get("data") or {}), "silver": list(silver_paths)}
     data = cfg.get("data") or {}
     annotations = gold(cfg)
     split = load_split(data.get("split"))

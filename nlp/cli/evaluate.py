@@ -38,7 +38,7 @@ def evaluate(
         if not subset:
             fail(f"no gold paragraphs in split {split!r}")
         clf = load_model(model, device or "auto")
-        s = ev.scores([a.labels for a in subset], clf.predict([a.text for a in subset]), clf.labels)
+        s = ev.scores([a.labels for a in subset], ev.predict_labels(clf, subset), clf.labels)
         title = f"{model} on gold {split} ({len(subset)} paragraphs)"
         sent = ev.sentence_scores(clf, subset)
     else:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -15,12 +15,14 @@ def train(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Override the config's output path."),
     device: Optional[str] = typer.Option(None, "--device", help="Transformer: auto (CUDA, then MPS, then CPU), cpu, "
                                          "cuda or mps (default: the config's model.device, else auto)."),
+    silver: Optional[List[str]] = typer.Option(None, "--silver", help="Report files (globs) to weak-label for "
+                                                                      "training, instead of the config's data.silver."),
 ) -> None:
     """Train a paragraph classifier (kind: baseline | transformer) from a config."""
     from training.train import train as run
 
     t0 = time.perf_counter()
-    _, path, summary = run(config, output, device)
+    _, path, summary = run(config, output, device, silver)
     typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
                f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s on {summary['device']} -> {path}"
                + (f" (estimator: {summary['estimator']})" if summary.get("estimator") else ""))
