@@ -79,7 +79,8 @@ class TextPipeline(Pipeline):
     it a bad input, "UNSTORABLE" gives it a fact no store can encode, "CRASH" kills the worker process (as a segfault in a native reader would);
     $GOVREPORT_TEST_DELAY seconds of sleep per document slow it down; with
     $GOVREPORT_TEST_HOLD=FILE:N, every document after the first N waits until FILE exists (at
-    most a minute), so a test can keep a run alive exactly as long as it needs to."""
+    most a minute), so a test can keep a run alive exactly as long as it needs to;
+    $GOVREPORT_TEST_WARN, if set, is added to each document's warnings."""
 
     processed = 0
 
@@ -103,7 +104,10 @@ class TextPipeline(Pipeline):
         if delay:
             time.sleep(delay)
         self.timings["ingest"] += time.perf_counter() - t0
-        return self(Document(text=text.strip(), source=name))
+        doc = Document(text=text.strip(), source=name)
+        if os.environ.get("GOVREPORT_TEST_WARN"):
+            doc.warnings.append(os.environ["GOVREPORT_TEST_WARN"])
+        return self(doc)
 
     def _hold(self) -> None:
         hold = os.environ.get("GOVREPORT_TEST_HOLD")

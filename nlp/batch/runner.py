@@ -83,6 +83,10 @@ class RunInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                     "TOKENIZERS_PARALLELISM": "false"}
+
+
 # --- worker side ---------------------------------------------------------------------------
 _pipeline = None
 _encoder: Callable[[dict[str, Any]], Any] | None = None  # the store's row_encoder, run here
@@ -100,14 +104,17 @@ def build_pipeline(factory: str = DEFAULT_FACTORY, config: str | None = None,
 
 
 def _init_worker(factory: str, config: str | None, overrides: dict | None, single_thread: bool,
-                 encoder: Callable[[dict[str, Any]], Any] | None = None) -> None:
+                 encoder: Callable[[dict[str, Any]], Any] | None = None,
+                 environ: dict[str, str] | None = None) -> None:
     global _pipeline, _encoder
     _encoder = encoder
+    if environ is not None and environ != os.environ:  # forked from a forkserver started earlier
+        os.environ.clear()
+        os.environ.update(environ)
     if multiprocessing.parent_process() is not None:  # a pool worker: the main process handles Ctrl-C
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if single_thread:  # N worker processes on N cores: no thread pools inside each
-        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TOKENIZERS_PARALLELISM"):
-            os.environ[var] = "false" if var == "TOKENIZERS_PARALLELISM" else "1"
+        os.environ.update(SINGLE_THREAD_ENV)
     _pipeline = build_pipeline(factory, config, overrides)
     if single_thread and "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
@@ -288,7 +295,8 @@ def tag_corpus(
             # a few inputs a task, but enough tasks to keep every worker busy to the end
             per_task = max(1, min(cfg.get("inputs_per_task", 1), summary.inputs // (4 * summary.workers)))
             _run_pool(todo(), handle, summary.workers, cfg["in_flight_per_worker"] * summary.workers,
-                      (pipeline_factory, pipeline_config, pipeline_overrides, True, encoder), per_task)
+                      (pipeline_factory, pipeline_config, pipeline_overrides, True, encoder, dict(os.environ)),
+                      per_task, preload=pipeline_modules(pipeline_factory, pipeline_config))
             if classifier is not None:
                 classifier.flush(store_record)
                 summary.timings["classify"] += classifier.seconds
@@ -308,13 +316,56 @@ def tag_corpus(
     return summary
 
 
+def pipeline_modules(factory: str, config: str | None) -> list[str]:
+    """The modules a worker imports to build its pipeline, as far as the config names them."""
+    modules = ["nlp.batch.runner", "nlp.ingest", factory.partition(":")[0]]
+    try:
+        components = load_config(config or "pipeline").get("components") or []
+        modules += [c["factory"].partition(":")[0] for c in components if c.get("enabled", True)]
+    except (GovReportError, AttributeError, KeyError, TypeError):
+        pass  # the workers report a bad config when they build the pipeline
+    return list(dict.fromkeys(modules))
+
+
+def pool_context(preload: list[str]) -> multiprocessing.context.BaseContext:
+    """Worker processes are forked from a forkserver: a fresh single-threaded process (fork
+    from this one is unsafe: threads of torch, tokenizers, tqdm, the store's connection) that
+    has imported ``preload`` once, so each worker skips ~0.4 s of imports. It starts with the
+    first pool of the process and serves later ones; workers get this process's environment,
+    working directory and sys.path as spawned ones would. Spawn where there is no forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(preload)  # only read when the server starts
+    # The server imports numpy & co. before any worker can set its thread count: it starts
+    # with the workers' one-thread environment (BLAS pools are sized on import).
+    saved = {k: os.environ.get(k) for k in SINGLE_THREAD_ENV}
+    os.environ.update(SINGLE_THREAD_ENV)
+    try:
+        forkserver.ensure_running()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return ctx
+
+
 def _run_pool(items: Iterable[InputItem], handle: Callable[..., None], workers: int, in_flight: int,
-              initargs: tuple[Any, ...], per_task: int = 1) -> None:
+              initargs: tuple[Any, ...], per_task: int = 1, preload: list[str] | None = None) -> None:
     """Feed items to a process pool, ``per_task`` inputs a task, with at most ``in_flight`` tasks
     waiting; a pool whose worker died (killed, out of memory) is replaced and the items it held
     are recorded as failures."""
-    ctx = multiprocessing.get_context("spawn")  # fork is unsafe with threads (torch, tokenizers)
-    new_pool = lambda: ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)  # noqa: E731
+    ctx = None
+
+    def new_pool() -> ProcessPoolExecutor:
+        nonlocal ctx
+        ctx = ctx or pool_context(preload or ["nlp.batch.runner"])
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=initargs)
+
     pool = None  # started on the first item, so a rerun that skips everything starts no process
     pending: dict[Future, list[InputItem]] = {}
     died = "worker process died while tagging this input"

@@ -229,7 +229,7 @@ class Store(ABC):
                 self.commits += 1
         self._last_flush = time.monotonic()
 
-    def _counts_after(self, batch: Batch, stored: list[dict[str, Any]]) -> dict[str, int]:
+    def _counts_after(self, batch: Batch, stored: list[Any]) -> dict[str, int]:
         """The run's counts once ``batch`` is committed, of which ``stored`` records were new."""
         c = dict(self.stats)
         c["written"] += len(stored)
@@ -241,7 +241,7 @@ class Store(ABC):
             c["paragraphs"] += paragraphs
         return c
 
-    def _progress(self, batch: Batch, stored: list[dict[str, Any]]) -> dict[str, Any] | None:
+    def _progress(self, batch: Batch, stored: list[Any]) -> dict[str, Any] | None:
         """The current run's record as of this commit, for backends that save it with the batch."""
         if self._run is None or batch.runs:
             return None
