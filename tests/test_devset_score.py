@@ -2,6 +2,7 @@
 known mistakes give known figures."""
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +174,20 @@ def test_command_line(tmp_path, capsys):
     assert ds.main(["score", DEVSET, "--ids", "zz9"]) == 1
     assert "error:" in capsys.readouterr().err
     assert ds.main(["check", DEVSET]) == 0
+
+
+def test_dev_set_gold_paragraphs_become_training_annotations():
+    from training.devset_gold import devset_annotations, select_ids
+    from training.train import devset_gold
+
+    assert select_ids("odd", ["a01", "a02", "b03"]) == ["a01", "b03"]
+    assert select_ids("even", ["a01", "a02", "b03"]) == ["a02"]
+    assert select_ids(["a02"], ["a01", "a02"]) == ["a02"]
+    notes = devset_annotations(DEVSET, ["x01"])
+    gold = {p["anchor"]: p["labels"] for p in json.loads(Path(DEVSET, "reports/x01/gold.json").read_text("utf-8"))["paragraphs"]}
+    assert notes and all(a.source == "devset/x01" and a.context for a in notes)
+    for a in notes:  # each annotation is the parsed paragraph holding its gold anchor, with the gold labels
+        anchor = next(k for k in gold if "".join(k.split()).replace("，", ",") in a.text)
+        assert a.labels == gold[anchor]
+    assert devset_gold({"data": {"devset_gold": {"root": DEVSET, "ids": ["x01"]}}}) == notes
+    assert devset_gold({"data": {"devset_gold": {"root": "/nonexistent", "ids": "all"}}}) == []

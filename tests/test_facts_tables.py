@@ -1,6 +1,7 @@
 """Table cells to field ids in every shape, and the checks on consistent and corrupted tables."""
 import pytest
 
+import nlp
 from nlp.checks import TableChecks
 from nlp.facts import FactExtractor
 from tests.facts_helpers import COLS, T3_KEYS_2021, T3_LABELS_2021, build, table3_values
@@ -141,6 +142,43 @@ def test_table3_outcomes_corruption_only_fails_outcomes(fx, checks):
     assert names == ["table3.outcomes"]
 
 
+def test_table3_sparse_pipe_rows_keep_only_their_total(fx, checks, fixtures):
+    """A flattened grid that lists only a row's non-empty cells (the empty ones come after, as a
+    count of bare pipes): the applicant columns cannot be placed, the 总计 (the last value, the
+    sum of the others) can; a row of one value is not read."""
+    doc = nlp.load(fixtures / "pipe-2019-sparse-table3.txt")
+    facts = {f["field"]: f["value"] for f in doc.facts if f["source"] == "table"}
+    assert facts == {
+        "requests.new_received.total": 5, "requests.carried_over.total": 2, "requests.granted.total": 4,
+        "requests.unavailable.not_held.total": 2, "requests.total_processed.total": 6,
+        "requests.carried_forward.total": 1,
+    }
+    for f in doc.facts:
+        if f["source"] == "table":
+            assert doc.text[f["start"]:f["end"]] == f["raw"]
+    assert any("部分公开" in w and "table 3" in w for w in doc.warnings)
+    cs = run_checks(fx, checks, doc)
+    assert {"table3.balance", "table3.outcomes"} <= {c["name"] for c in cs} and failed_names(cs) == []
+
+
+def test_table3_short_row_that_does_not_add_up_is_not_read(fx):
+    cells = ["一、本年新收政府信息公开申请数量", "2", "7", "二、上年结转政府信息公开申请数量", "1", "1", "三、本年度办理结果"]
+    assert table_facts(fx, build([[c] for c in cells], "table3", "2019")) == {"requests.carried_over.total": 1}
+
+
+def test_table3_blank_stream_template_has_no_facts(fx):
+    doc = build([[label] for label in T3_LABELS_2021], "table3", "2021", prose=["本年度未收到申请。"])
+    doc.text += "四、政府信息公开行政复议、行政诉讼情况\n"
+    assert table_facts(fx, doc) == {} and doc.warnings == []
+
+
+def test_table3_row_cut_by_the_end_of_the_text_stays_in_column_order(fx):
+    cells = ["一、本年新收政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0", "二、上年结转政府信息公开申请数量", "1", "0"]
+    facts = table_facts(fx, build([[c] for c in cells], "table3", "2021"))
+    assert facts["requests.carried_over.natural_person"] == 1 and facts["requests.carried_over.commercial"] == 0
+    assert "requests.carried_over.total" not in facts
+
+
 # --- table 4 ----------------------------------------------------------------------------
 T4 = [2, 1, 0, 1, 4, 1, 0, 0, 1, 2, 0, 1, 1, 0, 2]
 T4_IDS = [f"{b}.{r}" for b in ("review", "litigation_direct", "litigation_after_review")
@@ -180,6 +218,32 @@ def test_table2_2021_grid_money_in_wanyuan(fx):
         "disclosure.normative_docs.in_force": 66, "disclosure.licensing.decisions": 447228,
         "disclosure.punishment.decisions": 3985758, "disclosure.admin_fees.amount": 961716000,
     }
+
+
+def test_table2_2021_lost_rules_label_placed_by_template_order(fixtures):
+    """The 规章 row's label cell is whitespace only: its three numbers, between the column
+    headers and the 行政规范性文件 row, are the row the template puts first."""
+    doc = nlp.load(fixtures / "cells-2021-blank-rule-label.txt")
+    facts = {f["field"]: f for f in doc.facts if f["source"] == "table"}
+    assert {k: f["value"] for k, f in facts.items()} == {
+        "disclosure.rules.issued": 1, "disclosure.rules.repealed": 0, "disclosure.rules.in_force": 4,
+        "disclosure.normative_docs.issued": 3, "disclosure.normative_docs.repealed": 1,
+        "disclosure.normative_docs.in_force": 12, "disclosure.licensing.decisions": 57,
+        "disclosure.punishment.decisions": 9, "disclosure.coercion.decisions": 0,
+    }
+    rules = facts["disclosure.rules.in_force"]
+    assert rules["subject"] == "规章" and doc.text[rules["start"]:rules["end"]] == "4"
+
+
+@pytest.mark.parametrize("cells, rules", [
+    (["信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "1", "0", "行政规范性文件", "3", "1", "12"], {}),  # 2 of 3
+    (["规章", "2", "0", "5", "信息内容", "1", "0", "4", "行政规范性文件", "3", "1", "12"],  # 规章 already read
+     {"disclosure.rules.issued": 2, "disclosure.rules.repealed": 0, "disclosure.rules.in_force": 5}),
+])
+def test_table2_unlabelled_numbers_not_placed_when_the_template_disagrees(fx, cells, rules):
+    facts = table_facts(fx, build([[c] for c in cells], "table2", "2021"))
+    assert {k: v for k, v in facts.items() if k.startswith("disclosure.rules.")} == rules
+    assert facts["disclosure.normative_docs.in_force"] == 12
 
 
 def test_table2_docx_merged_cells_repeat(fx):

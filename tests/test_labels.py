@@ -385,3 +385,20 @@ def test_pipe_across_documents_gives_each_documents_own_labels():
     for a, b in zip(one_by_one, batched):
         assert [(p.labels, p.scores) for p in a.paragraphs] == [(p.labels, p.scores) for p in b.paragraphs]
         assert [[s.labels for s in p.sentences] for p in a.paragraphs] == [[s.labels for s in p.sentences] for p in b.paragraphs]
+
+
+def test_priors_framing_opening_that_presents_the_report_is_the_overview_first(priors):
+    text = "2021年,我县坚持以人民为中心,扎实推进政务公开。现将本年度报告如下:"
+    assert "framing_then_report_notes" in priors.fired(text, BEFORE_FIRST_HEADING)
+    assert "framing_then_report_notes" not in priors.fired("现将本年度政府信息公开工作报告如下:", BEFORE_FIRST_HEADING)
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("2.解读情况。全年围绕重点政策发布解读材料6篇。", "own_heading_interpretation"),
+    ("(三)回应关切。对网民留言均在5日内回复。", "own_heading_interpretation"),
+    ("一是落实主管责任。由分管副局长牵头负责。", "own_heading_oversight"),
+    ("二是加强统筹指导。定期调度各科室进度。", "own_heading_oversight"),
+])
+def test_priors_a_paragraphs_own_heading_names_its_topic(priors, text, rule):
+    assert rule in priors.fired(text, "〔2021〕一、总体情况")
+    assert rule not in priors.fired("全年发布信息12条,其中解读3篇。", "〔2021〕一、总体情况")

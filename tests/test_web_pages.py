@@ -113,3 +113,17 @@ def test_pipe_fragments_that_are_no_table_are_not_prose():
     text = REPORT + "三、收到和处理政府信息公开申请情况\n(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | ||||\n自然人 | 法人或其他组织"
     doc = nlp.load(text)
     assert all("|" not in p.text and "勾稽" not in p.text for p in doc.paragraphs)
+
+
+def test_a_flattened_report_keeps_its_paragraphs_and_drops_its_annex_line():
+    # the flattening turned every line break into a space: after a full stop a space was a
+    # paragraph break, the part-five title runs into its text, and the annex link closes the page
+    body = ("2020年度青石乡政府信息公开工作年度报告 一、主动公开情况 全年公开信息31条。 "
+            "二、依申请公开情况 全年未收到申请。 三、存在的主要问题和改进措施 一年来宣传还不够深入。 "
+            "对此,我们将加强宣传。 附件下载:2020年度青石乡统计表.xls |\n")
+    doc = nlp.load(body)
+    assert [p.text for p in doc.paragraphs] == [
+        "一、主动公开情况全年公开信息31条。", "二、依申请公开情况全年未收到申请。",
+        "三、存在的主要问题和改进措施一年来宣传还不够深入。", "对此,我们将加强宣传。"]
+    assert doc.paragraphs[2].heading == "三、存在的主要问题和改进措施"
+    assert [p.labels[0] for p in doc.paragraphs[2:]] == ["problems", "improvements"]

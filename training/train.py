@@ -76,6 +76,20 @@ def silver(cfg: dict, exclude_sources: set[str]) -> list[Annotation]:
             for doc, p, labels in labeller.label_documents(docs) if labels]
 
 
+def devset_gold(cfg: dict) -> list[Annotation]:
+    """Gold paragraphs of a dev set you keep (``data.devset_gold: {root, ids}``;
+    training/devset_gold.py); nothing when the root is unset or absent."""
+    spec = (cfg.get("data") or {}).get("devset_gold")
+    if not spec:
+        return []
+    root = expand(str(spec.get("root") or ""))
+    if not root or not (Path(root) / "reports").is_dir():
+        return []
+    from .devset_gold import devset_annotations
+
+    return devset_annotations(root, spec.get("ids", "all"))
+
+
 def build_model(cfg: dict, labels: list[str]):
     params = dict(cfg.get("model") or {})
     seed = int(cfg.get("seed", 0))
@@ -116,13 +130,15 @@ def train(config: str | dict, output: str | None = None, device: str | None = No
     train_set = select(annotations, split, part)
     dev_set = select(annotations, split, "dev") if part == "train" else []
     extra = silver(cfg, {a.source for a in annotations})
+    dev_gold = devset_gold(cfg)
+    extra = dev_gold + extra
     model = fit(cfg, train_set + extra, dev_set)
     out = output or cfg.get("output")
     if not out:
         raise ConfigError("training config: output is required (or pass --output)")
     path = model.save(resolve(out) if not Path(out).is_absolute() and output is None else Path(out))
     placement = getattr(model, "placement", None)
-    summary = {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra), "dev": len(dev_set),
+    summary = {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra) - len(dev_gold), "devset_gold": len(dev_gold), "dev": len(dev_set),
                "output": str(path), "device": f"{placement.device} {placement.precision}" if placement else "cpu"}
     # the baseline also keeps its scikit-learn estimator (.skops) beside the fast .npz tag loads
     estimator = cfg.get("estimator_output") if output is None else None

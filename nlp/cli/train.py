@@ -23,6 +23,6 @@ def train(
 
     t0 = time.perf_counter()
     _, path, summary = run(config, output, device, silver)
-    typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary['silver']} silver paragraphs "
+    typer.echo(f"trained {summary['kind']} on {summary['gold_train']} gold + {summary.get('devset_gold', 0)} dev-set gold + {summary['silver']} silver paragraphs "
                f"(dev {summary['dev']}) in {time.perf_counter() - t0:.1f}s on {summary['device']} -> {path}"
                + (f" (estimator: {summary['estimator']})" if summary.get("estimator") else ""))

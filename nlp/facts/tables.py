@@ -29,14 +29,20 @@ class RowHit:
     """A row label found in the cell stream and the values gathered for it."""
 
     key: str
-    label: Cell
+    label: Cell | None  # None: a row whose label cell is lost, placed by the template's row order
     expected: int
     values: list[tuple[Quantity | None, Cell]] = field(default_factory=list)
     unit: str | None = None
+    subject: str | None = None
+    closed_short: bool = False  # the next label came before all its columns: positions unknown
 
     @property
     def full(self) -> bool:
         return len(self.values) >= self.expected
+
+    @property
+    def name(self) -> str:
+        return self.subject if self.label is None else compact(self.label.text)
 
 
 class TableMapper:
@@ -88,13 +94,15 @@ class TableMapper:
         return "text"
 
     def _read_rows(self, table: Table, match: Callable[[str], tuple[str, int] | None | bool],
-                   value_start: int | None = None) -> list[RowHit]:
+                   value_start: int | None = None, order: list[tuple[str, int, str]] | None = None) -> list[RowHit]:
         """``match(cell_text)`` -> (key, expected columns) for a row label, True for a known
         header that closes the open row, None/False for anything else. ``value_start``: the
-        grid column of the first value, when a header row tells it."""
+        grid column of the first value, when a header row tells it. ``order``: the template's
+        rows in order, (key, expected columns, label), to place a row whose label is lost."""
         hits: list[RowHit] = []
         current: RowHit | None = None
         consumed: set[int] = set()
+        orphans: list[tuple[Quantity | None, Cell]] = []  # numbers since the last text, no row open
         for r, row in enumerate(table.rows):
             kinds = [self._cell_kind(c) for c in row]
             for c, cell in enumerate(row):
@@ -103,6 +111,14 @@ class TableMapper:
                 kind = kinds[c]
                 if kind == "text":
                     m = match(cell.text)
+                    if current is not None and not current.full and (isinstance(m, tuple) or m is True
+                                                                      or ROW_LABEL_START.match(compact(cell.text))):
+                        current.closed_short = True
+                    if isinstance(m, tuple) and order and orphans:
+                        lost = _lost_row(m[0], orphans, hits, order)
+                        if lost is not None:
+                            hits.append(lost)
+                    orphans = []
                     if isinstance(m, tuple):
                         current = RowHit(m[0], cell, m[1])
                         hits.append(current)
@@ -118,6 +134,8 @@ class TableMapper:
                         current.values.append((self.reader.parse_cell(cell.text), cell))
                         if current.full:
                             current = None
+                elif kind == "number":
+                    orphans.append((self.reader.parse_cell(cell.text), cell))
         return hits
 
     def _take_positional(self, hit: RowHit, after: list[Cell], kinds: list[str], consumed: set[int]) -> bool:
@@ -161,7 +179,7 @@ class TableMapper:
                 if q is None or col_id in seen:
                     continue
                 seen.add(col_id)
-                facts.append(self._fact(table, col_id, q, cell, compact(hit.label.text), scale_unit(hit)))
+                facts.append(self._fact(table, col_id, q, cell, hit.name, scale_unit(hit)))
         return facts
 
     # -- table kinds ----------------------------------------------------------------------
@@ -181,7 +199,8 @@ class TableMapper:
             key = _longest(compact(text), rows)
             return (key, len(columns[key])) if key else None
 
-        hits = self._read_rows(table, match)
+        order = [(r["key"], len(columns[r["key"]]), r["label"]) for r in rows]
+        hits = self._read_rows(table, match, order=order)
         return self._emit(table, hits, lambda key: [f"{key}.{c}" for c in columns[key]],
                           lambda h: h.unit if h.unit in self.reader.money_units else None)
 
@@ -197,7 +216,13 @@ class TableMapper:
         first_column = self.schema.table3_column_match[0]
         value_start = next((c for row in table.rows for c, cell in enumerate(row)
                             if compact(cell.text) in first_column), None)
-        hits = self._read_rows(table, match, value_start)
+        hits = self._read_rows(table, match, value_start, [(r["key"], ncols, r["label"]) for r in rows])
+        if hits and not hits[-1].full and doc.text[table.end:].strip():
+            hits[-1].closed_short = True  # the report goes on after the table: its last row is whole
+        unplaced = [h for h in hits if h.closed_short and h.values and not _keep_total(h)]
+        if unplaced:
+            doc.warnings.append(f"table {table.id}: {len(unplaced)} row(s) of table 3 list fewer values than columns "
+                                f"and no positions ({', '.join(h.name for h in unplaced[:5])}): not read")
         return self._emit(table, hits, lambda key: [f"requests.{key}.{c}" for c in self.schema.table3_columns])
 
     def table4(self, table: Table) -> list[dict[str, Any]]:
@@ -236,6 +261,32 @@ class TableMapper:
 
         hits = self._read_rows(table, match)
         return self._emit(table, hits, lambda key: [key], lambda h: h.unit)
+
+
+def _keep_total(hit: RowHit) -> bool:
+    """A table-3 row that lists only its non-empty cells (a flattened grid that dropped the
+    empty ones): which applicant column a value belongs to cannot be known, but the 总计 is the
+    last column and equals the sum of the others, so a last value that is that sum is the total.
+    Rewrites ``hit.values`` to the total alone (True) or to nothing (False)."""
+    numbers = [q.value for q, _ in hit.values if q is not None]
+    total = len(numbers) == len(hit.values) >= 2 and numbers[-1] == sum(numbers[:-1])
+    last = hit.values[-1]
+    hit.values = [(None, last[1])] * (hit.expected - 1) + [last] if total else []
+    return total
+
+
+def _lost_row(key: str, orphans: list[tuple[Quantity | None, Cell]], hits: list[RowHit],
+              order: list[tuple[str, int, str]]) -> RowHit | None:
+    """The numbers just before row ``key``'s label, with no label of their own, are the row the
+    template puts before ``key`` when that row is not in the table yet and has exactly that
+    many columns (a blank or whitespace label cell lost in flattening)."""
+    keys = [k for k, _, _ in order]
+    if key not in keys or keys.index(key) == 0:
+        return None
+    prev, expected, label = order[keys.index(key) - 1]
+    if len(orphans) != expected or any(h.key == prev for h in hits):
+        return None
+    return RowHit(prev, None, expected, list(orphans), subject=compact(label))
 
 
 def _longest(text: str, rows: list[dict[str, Any]], key: str = "key") -> str | None:

@@ -36,6 +36,9 @@ def read_text(text: str) -> list[Line]:
 
 _LAYOUT_PROSE = 60  # a lone pipe cell longer than this, with a full stop, is prose, not a table cell
 _FLAT_BREAK = re.compile(r"\s+(?=[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
+_FLAT_ANNEX = re.compile(r"\s+(?=附表\d*[:：]|附件(下载)?\d*[:：])")  # the annex line that closes a page
+# a space after a full stop was a line break (the flattening turned every break into a space)
+_FLAT_PARAGRAPH = re.compile(r"(?<=。)\s+(?=[^\s|])")
 _FLAT_TITLE = re.compile(r"^\s*[^。,;:，；：\s]{4,60}?(?:报告|年报)(?=\s)")
 
 
@@ -54,13 +57,15 @@ def _layout_cell(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _split_flattened(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Cut a line holding several sections ("… 一、概述 2016年… (一)…") before each heading
-    marker that follows a space, and after a title that opens it."""
+    marker or annex line ("附件下载:…") that follows a space, and after a title that opens it."""
     line = text[a:b]
     if "|" in line:
         return [(a, b)]
     breaks = [(m.start(), m.end()) for m in _FLAT_BREAK.finditer(line)]
     if len(breaks) < 2:
         return [(a, b)]
+    breaks = sorted(set(breaks + [(m.start(), m.end()) for m in _FLAT_ANNEX.finditer(line)]
+                        + [(m.start(), m.end()) for m in _FLAT_PARAGRAPH.finditer(line)]))
     if title := _FLAT_TITLE.match(line):
         gap = re.match(r"\s+", line[title.end():])
         breaks.insert(0, (title.end(), title.end() + gap.end()))
