@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from nlp.errors import ConfigError
 from training import devset as ds
 
 DEVSET = "tests/fixtures/devset"
@@ -190,4 +191,6 @@ def test_dev_set_gold_paragraphs_become_training_annotations():
         anchor = next(k for k in gold if "".join(k.split()).replace("，", ",") in a.text)
         assert a.labels == gold[anchor]
     assert devset_gold({"data": {"devset_gold": {"root": DEVSET, "ids": ["x01"]}}}) == notes
-    assert devset_gold({"data": {"devset_gold": {"root": "/nonexistent", "ids": "all"}}}) == []
+    assert devset_gold({"data": {"devset_gold": {"root": "${GOVREPORT_UNSET_DEVSET}"}}}) == []
+    with pytest.raises(ConfigError, match="no reports/ folder"):
+        devset_gold({"data": {"devset_gold": {"root": "/nonexistent", "ids": "all"}}})

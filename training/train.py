@@ -78,13 +78,13 @@ def silver(cfg: dict, exclude_sources: set[str]) -> list[Annotation]:
 
 def devset_gold(cfg: dict) -> list[Annotation]:
     """Gold paragraphs of a dev set you keep (``data.devset_gold: {root, ids}``;
-    training/devset_gold.py); nothing when the root is unset or absent."""
+    training/devset_gold.py); nothing when the root is unset (``${VAR}`` of an unset variable)."""
     spec = (cfg.get("data") or {}).get("devset_gold")
-    if not spec:
+    root = expand(str((spec or {}).get("root") or ""))
+    if not root:
         return []
-    root = expand(str(spec.get("root") or ""))
-    if not root or not (Path(root) / "reports").is_dir():
-        return []
+    if not (Path(root) / "reports").is_dir():
+        raise ConfigError(f"training config: data.devset_gold.root {root}: no reports/ folder")
     from .devset_gold import devset_annotations
 
     return devset_annotations(root, spec.get("ids", "all"))
@@ -129,16 +129,16 @@ def train(config: str | dict, output: str | None = None, device: str | None = No
     part = data.get("train_on", "train")
     train_set = select(annotations, split, part)
     dev_set = select(annotations, split, "dev") if part == "train" else []
-    extra = silver(cfg, {a.source for a in annotations})
     dev_gold = devset_gold(cfg)
-    extra = dev_gold + extra
-    model = fit(cfg, train_set + extra, dev_set)
+    weak = silver(cfg, {a.source for a in annotations})
+    model = fit(cfg, train_set + dev_gold + weak, dev_set)
     out = output or cfg.get("output")
     if not out:
         raise ConfigError("training config: output is required (or pass --output)")
     path = model.save(resolve(out) if not Path(out).is_absolute() and output is None else Path(out))
     placement = getattr(model, "placement", None)
-    summary = {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(extra) - len(dev_gold), "devset_gold": len(dev_gold), "dev": len(dev_set),
+    summary = {"kind": cfg["kind"], "gold_train": len(train_set), "silver": len(weak), "devset_gold": len(dev_gold),
+               "dev": len(dev_set),
                "output": str(path), "device": f"{placement.device} {placement.precision}" if placement else "cpu"}
     # the baseline also keeps its scikit-learn estimator (.skops) beside the fast .npz tag loads
     estimator = cfg.get("estimator_output") if output is None else None
