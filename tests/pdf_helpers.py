@@ -16,6 +16,11 @@ def make_pdf(pages: list[bytes], size: tuple[int, int] = (595, 842)) -> bytes:
                     b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (size[0], size[1], 4 + 2 * i, font))
         objs.append(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")
+    return pdf_from_objects(objs)
+
+
+def pdf_from_objects(objs: list[bytes]) -> bytes:
+    """A PDF file of these object bodies (object 1 is the catalog), with its cross-reference table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

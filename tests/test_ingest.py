@@ -6,6 +6,7 @@ import pytest
 import nlp
 from nlp.errors import ReadError
 from nlp.ingest import read, read_bytes
+from tests.pdf_helpers import pdf_from_objects
 
 MINI = "青石县2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我县收到申请１２件。\n"
 
@@ -86,18 +87,7 @@ def _pdf(text_ops: bytes) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(text_ops) + text_ops + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return pdf_from_objects(objs)
 
 
 def test_pdf_without_text_layer_is_reported(tmp_path):

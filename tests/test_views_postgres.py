@@ -12,26 +12,12 @@ from nlp.store import open_store
 from nlp.views.compare import compare_issuer
 from nlp.views.overview import overview_data
 from nlp.views.queries import open_sql_store
-from tests.test_postgres import pg_url  # noqa: F401 - the module's own database
+from tests.test_postgres import fresh, pg_url  # noqa: F401 - the module's own database, an empty schema
 from tests.test_views_compare import check_synthetic, field
 from tests.views_support import acceptance_records, synthetic_records
 
 pytestmark = pytest.mark.postgres
 runner = CliRunner()
-
-
-@pytest.fixture
-def fresh(pg_url):  # noqa: F811
-    from nlp.store import schema
-    from nlp.store.sql import SqlStore
-
-    store = SqlStore(pg_url)
-    with store.engine.begin() as conn:
-        for view in schema.VIEWS:
-            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
-    schema.metadata.drop_all(store.engine)
-    store.close()
-    return pg_url
 
 
 def fill(url, records):
